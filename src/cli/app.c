@@ -1,0 +1,223 @@
+/* Connecting the REPL to the engine: targets, credentials, hooks. */
+#include "cli/app.h"
+#include "cli/cert_ui.h"
+#include "cli/prompt.h"
+#include "ftp/session.h"
+#include "netrc.h"
+#include "tls/tls.h"
+#include "util/error.h"
+#include "util/sanitize.h"
+#include "util/xmalloc.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+volatile sig_atomic_t ftps_interrupted;
+
+void app_error(const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fputs("ftps: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void print_untrusted(FILE *f, const char *prefix, const char *text)
+{
+	char *safe = sanitize_str(text);
+	fprintf(f, "%s%s\n", prefix, safe);
+	free(safe);
+}
+
+int exit_code_for(int err)
+{
+	switch (err) {
+	case 0:
+		return 0;
+	case FTPS_ERR_CONNECT:
+	case FTPS_ERR_TIMEOUT:
+		return 3;
+	case FTPS_ERR_TLS:
+		return 4;
+	case FTPS_ERR_CERT:
+		return 5;
+	case FTPS_ERR_LOGIN:
+		return 6;
+	default:
+		return 1;
+	}
+}
+
+void target_clear(struct target *t)
+{
+	free(t->host);
+	free(t->user);
+	free_secret(t->password);
+	memset(t, 0, sizeof(*t));
+}
+
+int app_set_target(struct app *a, const char *where, const char **path)
+{
+	struct ftps_url u;
+	const char *err = NULL;
+	static char *last_path;
+
+	if (url_parse(where, &u, &err) < 0) {
+		app_error("%s: %s", where, err ? err : "invalid address");
+		return FTPS_ERR_USAGE;
+	}
+	target_clear(&a->target);
+	a->target.host = xstrdup(u.host);
+	enum tls_mode mode = a->opt.mode != TLS_MODE_DEFAULT ? a->opt.mode : u.mode;
+	uint16_t port = a->opt.port ? a->opt.port : u.port;
+	if (mode == TLS_MODE_DEFAULT)
+		mode = port == 990 ? TLS_MODE_IMPLICIT : TLS_MODE_EXPLICIT;
+	a->target.implicit = mode == TLS_MODE_IMPLICIT;
+	a->target.port = port ? port : (a->target.implicit ? 990 : 21);
+	if (a->opt.user)
+		a->target.user = xstrdup(a->opt.user);
+	else if (u.user)
+		a->target.user = xstrdup(u.user);
+	if (u.password)
+		a->target.password = xstrdup(u.password);
+	free(last_path);
+	last_path = u.path ? xstrdup(u.path) : NULL;
+	if (path)
+		*path = last_path;
+	url_clear(&u);
+	return 0;
+}
+
+/* --- hooks: how the engine reaches the person --- */
+
+static void hook_trace(void *ctx, char dir, const char *line, size_t len)
+{
+	struct app *a = ctx;
+	if (!a->opt.verbose)
+		return;
+	char *safe = sanitize(line, len);
+	fflush(stdout);
+	fprintf(stderr, "%s %s\n", dir == '>' ? "-->" : "<--", safe);
+	free(safe);
+}
+
+static int hook_cancelled(void *ctx)
+{
+	(void)ctx;
+	return ftps_interrupted != 0;
+}
+
+/* Passwords, in order: the URL or `user` command, FTPS_PASSWORD, ~/.netrc,
+ * a prompt on the terminal. Anonymous logins need none. */
+static char *hook_password(void *ctx, const char *user)
+{
+	struct app *a = ctx;
+	if (a->target.password)
+		return xstrdup(a->target.password);
+	const char *env = getenv("FTPS_PASSWORD");
+	if (env)
+		return xstrdup(env);
+	char *login = NULL, *pass = NULL;
+	char *path = a->opt.netrc_file ? xstrdup(a->opt.netrc_file)
+		   : getenv("HOME") ? xasprintf("%s/.netrc", getenv("HOME")) : NULL;
+	if (path) {
+		int rc = netrc_lookup_file(path, a->target.host, user, &login, &pass);
+		if (rc < 0)
+			app_error("%s: cannot read", path);
+		free(path);
+		free(login);
+		if (pass)
+			return pass;
+	}
+	if (!strcasecmp(user, "anonymous") || !strcasecmp(user, "ftp"))
+		return xstrdup("anonymous@");
+	if (!a->interactive)
+		return NULL;
+	char *q = xasprintf("Password for %s@%s: ", user, a->target.host);
+	char *s = prompt_secret(q);
+	free(q);
+	return s;
+}
+
+static enum trust_answer hook_check_cert(void *ctx, const char *host,
+					 uint16_t port,
+					 const struct cert_report *r)
+{
+	return cert_decide(ctx, host, port, r);
+}
+
+/* The user for a target: -u, the URL, ~/.netrc's login, else anonymous. */
+static char *pick_user(struct app *a)
+{
+	if (a->target.user)
+		return xstrdup(a->target.user);
+	char *login = NULL, *pass = NULL;
+	char *path = a->opt.netrc_file ? xstrdup(a->opt.netrc_file)
+		   : getenv("HOME") ? xasprintf("%s/.netrc", getenv("HOME")) : NULL;
+	if (path)
+		netrc_lookup_file(path, a->target.host, NULL, &login, &pass);
+	free(path);
+	free_secret(pass);
+	return login ? login : xstrdup("anonymous");
+}
+
+int app_connect(struct app *a)
+{
+	if (!a->tls) {
+		char *why = NULL;
+		struct tls_config_opts o = {
+			.cafile = a->opt.cafile,
+			.priority = a->opt.priority,
+			.certfile = a->opt.certfile,
+			.keyfile = a->opt.keyfile,
+			.key_pass = getenv("FTPS_KEY_PASSPHRASE"),
+		};
+		a->tls = tls_config_new(&o, &why);
+		if (!a->tls) {
+			app_error("%s", why);
+			free(why);
+			return FTPS_ERR_USAGE;
+		}
+	}
+	if (!a->ftp) {
+		struct ftp_hooks h = {
+			.ctx = a,
+			.trace = hook_trace,
+			.check_cert = hook_check_cert,
+			.password = hook_password,
+			.cancelled = hook_cancelled,
+		};
+		a->ftp = ftp_session_new(&h);
+	}
+	struct ftp_connect_opts co = {
+		.host = a->target.host,
+		.port = a->target.port,
+		.implicit = a->target.implicit,
+		.timeout_ms = a->opt.timeout_s * 1000,
+		.tls = a->tls,
+	};
+	int rc = ftp_connect(a->ftp, &co);
+	if (rc == 0) {
+		char *user = pick_user(a);
+		rc = ftp_login(a->ftp, user);
+		free(user);
+	}
+	if (rc < 0) {
+		print_untrusted(stderr, "ftps: ", ftp_error(a->ftp));
+		ftp_disconnect(a->ftp);
+		return rc;
+	}
+	return 0;
+}
+
+void app_disconnect(struct app *a)
+{
+	if (a->ftp)
+		ftp_disconnect(a->ftp);
+}

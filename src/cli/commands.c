@@ -1,0 +1,106 @@
+#include "cli/commands.h"
+#include "cli/app.h"
+#include "ftp/session.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/xmalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define R ARG_REMOTE
+#define L ARG_LOCAL
+
+const struct command commands[] = {
+	{ "open", NULL, "[URL|HOST]", "connect and log in (ftpes://, ftps://, host[:port])",
+	  0, 1, 0, { ARG_HOST }, cmd_open },
+	{ "close", NULL, "", "close the connection", 0, 0, 0, { 0 }, cmd_close },
+	{ "user", NULL, "USER [PASSWORD]", "log in again as another user",
+	  1, 2, 0, { ARG_WORD }, cmd_user },
+	{ "cd", NULL, "DIR", "change the remote directory", 1, 1, 1, { R }, cmd_cd },
+	{ "pwd", NULL, "", "print the remote directory", 0, 0, 1, { 0 }, cmd_pwd },
+	{ "ls", "dir", "[PATH]", "list a remote directory (long form)",
+	  0, 1, 1, { R }, cmd_ls },
+	{ "get", NULL, "REMOTE [LOCAL]", "download a file", 1, 2, 1, { R, L }, cmd_get },
+	{ "put", NULL, "LOCAL [REMOTE]", "upload a file", 1, 2, 1, { L, R }, cmd_put },
+	{ "lcd", NULL, "[DIR]", "change the local directory", 0, 1, 0, { L }, cmd_lcd },
+	{ "lpwd", NULL, "", "print the local directory", 0, 0, 0, { 0 }, cmd_lpwd },
+	{ "lls", NULL, "[LS-OPTIONS] [PATH...]", "list a local directory",
+	  0, -1, 0, { L }, cmd_lls },
+	{ "status", NULL, "", "show the connection, TLS and server features",
+	  0, 0, 0, { 0 }, cmd_status },
+	{ "help", "?", "[COMMAND]", "show commands, or one command's usage",
+	  0, 1, 0, { ARG_COMMAND }, cmd_help },
+	{ "quit", "exit bye", "", "close the connection and leave",
+	  0, 0, 0, { 0 }, cmd_quit },
+};
+const unsigned n_commands = sizeof(commands) / sizeof(commands[0]);
+
+static int word_in_list(const char *word, size_t len, const char *list,
+			int prefix)
+{
+	while (list && *list) {
+		size_t n = strcspn(list, " ");
+		if (prefix ? n >= len && !strncmp(list, word, len)
+			   : n == len && !strncmp(list, word, len))
+			return 1;
+		list += n;
+		list += strspn(list, " ");
+	}
+	return 0;
+}
+
+const struct command *command_find(const char *word, char **ambiguous)
+{
+	size_t len = strlen(word);
+	const struct command *found = NULL;
+	struct buf names = { 0 };
+	unsigned matches = 0;
+
+	*ambiguous = NULL;
+	if (len == 0)
+		return NULL;
+	for (unsigned i = 0; i < n_commands; i++)
+		if (!strcmp(commands[i].name, word) ||
+		    word_in_list(word, len, commands[i].aliases, 0))
+			return &commands[i];
+	for (unsigned i = 0; i < n_commands; i++) {
+		const struct command *c = &commands[i];
+		if (strncmp(c->name, word, len) &&
+		    !word_in_list(word, len, c->aliases, 1))
+			continue;
+		found = c;
+		buf_printf(&names, "%s%s", matches++ ? ", " : "", c->name);
+	}
+	if (matches > 1) {
+		*ambiguous = buf_steal(&names);
+		return NULL;
+	}
+	buf_free(&names);
+	return found;
+}
+
+int command_run(struct app *a, int argc, char **argv)
+{
+	char *ambiguous = NULL;
+	const struct command *c = command_find(argv[0], &ambiguous);
+	if (!c) {
+		if (ambiguous)
+			app_error("%s: ambiguous command, could be: %s", argv[0],
+				  ambiguous);
+		else
+			app_error("%s: unknown command (try \"help\")", argv[0]);
+		free(ambiguous);
+		return FTPS_ERR_USAGE;
+	}
+	int nargs = argc - 1;
+	if (nargs < c->min_args || (c->max_args >= 0 && nargs > c->max_args)) {
+		app_error("usage: %s %s", c->name, c->usage);
+		return FTPS_ERR_USAGE;
+	}
+	if (c->needs_conn && !(a->ftp && ftp_is_connected(a->ftp))) {
+		app_error("%s: not connected (use \"open HOST\")", c->name);
+		return FTPS_ERR_NOTCONN;
+	}
+	return c->run(a, argc, argv);
+}

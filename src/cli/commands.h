@@ -1,0 +1,51 @@
+/* The command table: one entry per REPL command drives dispatch, arity
+ * checks, `help` and completion. */
+#ifndef FTPS_COMMANDS_H
+#define FTPS_COMMANDS_H
+
+struct app;
+
+/* What an argument is, for completion. */
+enum arg_kind { ARG_NONE = 0, ARG_REMOTE, ARG_LOCAL, ARG_COMMAND, ARG_HOST,
+		ARG_SETTING, ARG_WORD };
+
+struct command {
+	const char *name;
+	const char *aliases;   /* space-separated, or NULL */
+	const char *usage;     /* arguments part, e.g. "REMOTE [LOCAL]" */
+	const char *help;      /* one line */
+	int min_args, max_args;/* max -1: unbounded */
+	int needs_conn;
+	enum arg_kind args[3]; /* per position; the last repeats */
+	int (*run)(struct app *a, int argc, char **argv);
+};
+
+/* Handlers return 0 or a negative ftps_err after printing their own
+ * message. */
+extern const struct command commands[];
+extern const unsigned n_commands;
+
+/* Exact name or alias, else a unique prefix. NULL with *ambiguous set to a
+ * newly allocated "could be: a, b" list when several match. */
+const struct command *command_find(const char *word, char **ambiguous);
+
+/* Run one parsed line; prints errors. 0 or a negative ftps_err. */
+int command_run(struct app *a, int argc, char **argv);
+
+/* Handlers, one family per file. */
+int cmd_open(struct app *a, int argc, char **argv);
+int cmd_close(struct app *a, int argc, char **argv);
+int cmd_user(struct app *a, int argc, char **argv);
+int cmd_quit(struct app *a, int argc, char **argv);
+int cmd_help(struct app *a, int argc, char **argv);
+int cmd_status(struct app *a, int argc, char **argv);
+int cmd_cd(struct app *a, int argc, char **argv);
+int cmd_pwd(struct app *a, int argc, char **argv);
+int cmd_ls(struct app *a, int argc, char **argv);
+int cmd_get(struct app *a, int argc, char **argv);
+int cmd_put(struct app *a, int argc, char **argv);
+int cmd_lcd(struct app *a, int argc, char **argv);
+int cmd_lpwd(struct app *a, int argc, char **argv);
+int cmd_lls(struct app *a, int argc, char **argv);
+
+#endif

@@ -1,0 +1,309 @@
+/* Data channels: EPSV/PASV, a TLS session resumed from the control channel,
+ * the transfer loops, and the close sequences that keep files whole. */
+#include "ftp/session_int.h"
+#include "tls/tls.h"
+#include "util/error.h"
+#include "util/xmalloc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define XFER_BUF (256 * 1024)
+
+struct data_conn {
+	int fd;
+	struct tls_conn *tls;
+};
+
+static void data_close(struct data_conn *d)
+{
+	tls_conn_free(d->tls);
+	d->tls = NULL;
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+}
+
+/* Ask for a passive port and connect to it: always on the control
+ * connection's peer address, whatever a 227 names (NAT, or a hostile server
+ * aiming us at another host). */
+static int open_passive(struct ftp_session *s, struct data_conn *d)
+{
+	uint16_t port = 0;
+	int rc = -1;
+
+	if (!s->no_epsv) {
+		rc = ftp_command(s, "EPSV");
+		if (rc < 0 && rc != FTPS_ERR_REFUSED)
+			return rc;
+		if (rc == 229 && parse_229(ftp_last_text(s), &port) == 0)
+			rc = 0;
+		else if (rc >= 500)
+			s->no_epsv = 1;
+		else if (rc == 229)
+			return ftp_fail(s, FTPS_ERR_PROTO, "malformed EPSV reply: %s",
+					ftp_reply_msg(s));
+	}
+	if (rc != 0) {
+		rc = ftp_command(s, "PASV");
+		if (rc < 0 && rc != FTPS_ERR_REFUSED)
+			return rc;
+		if (rc != 227)
+			return ftp_fail(s, FTPS_ERR_REFUSED,
+					"passive mode refused: %s", ftp_reply_msg(s));
+		if (parse_227(ftp_last_text(s), &port) < 0)
+			return ftp_fail(s, FTPS_ERR_PROTO, "malformed PASV reply: %s",
+					ftp_reply_msg(s));
+	}
+	const char *why = NULL;
+	d->fd = net_connect_addr(&s->peer, port, s->timeout_ms, &why);
+	if (d->fd < 0)
+		return ftp_fail(s, d->fd, "data connection to port %u failed: %s",
+				port, why);
+	return 0;
+}
+
+/* After the server's 1xx: handshake, resuming the control session. A data
+ * channel that did not resume must at least show the same certificate, or a
+ * third party could have answered on the data port. */
+static int secure_data(struct ftp_session *s, struct data_conn *d)
+{
+	const char *why = NULL;
+	d->tls = tls_conn_new(s->tls_cfg, d->fd, s->host, s->timeout_ms, s->tls);
+	if (!d->tls)
+		return ftp_fail(s, FTPS_ERR_TLS, "cannot start TLS on data channel");
+	int rc = tls_handshake(d->tls, &why);
+	if (rc < 0)
+		return ftp_fail(s, rc == FTPS_ERR_TIMEOUT ? rc : FTPS_ERR_TLS,
+				"TLS handshake on data channel failed: %s", why);
+	s->data_channels++;
+	if (tls_is_resumed(d->tls))
+		s->data_resumed++;
+	else if (!tls_same_peer_cert(d->tls, s->tls))
+		return ftp_fail(s, FTPS_ERR_CERT,
+				"data channel presented a different certificate");
+	return 0;
+}
+
+/* Open a data channel for cmd: passive connect, command, 1xx, TLS. */
+static int data_start(struct ftp_session *s, struct data_conn *d,
+		      const char *cmd)
+{
+	d->fd = -1;
+	d->tls = NULL;
+	int rc = open_passive(s, d);
+	if (rc < 0)
+		return rc;
+	rc = ftp_send(s, cmd);
+	if (rc < 0)
+		goto fail;
+	rc = ftp_read_reply(s);
+	if (rc < 0)
+		goto fail;
+	if (rc / 100 != 1) {
+		rc = ftp_fail(s, FTPS_ERR_REFUSED, "%s", ftp_reply_msg(s));
+		goto fail;
+	}
+	rc = secure_data(s, d);
+	if (rc < 0)
+		goto fail;
+	return 0;
+fail:
+	data_close(d);
+	return rc;
+}
+
+/* The final reply decides, whatever the data channel looked like. */
+static int data_finish(struct ftp_session *s, int xfer_rc)
+{
+	int rc = ftp_read_reply(s);
+	if (rc < 0)
+		return rc;
+	if (xfer_rc < 0)
+		return xfer_rc;
+	if (rc / 100 != 2)
+		return ftp_fail(s, FTPS_ERR_REFUSED, "%s", ftp_reply_msg(s));
+	return 0;
+}
+
+/* Ctrl-C or a local failure mid-transfer: close the data channel, then ABOR
+ * and read whatever the server says (426 then 226, 226 alone, 225...), each
+ * read bounded by the timeout. A server that stays confused is dropped. */
+static int data_abort(struct ftp_session *s, struct data_conn *d, int why_rc)
+{
+	char keep[sizeof(s->err)];
+	memcpy(keep, s->err, sizeof(keep));
+	data_close(d);
+	if (ftp_send(s, "ABOR") == 0) {
+		for (int i = 0; i < 3; i++) {
+			int rc = ftp_read_reply(s);
+			if (rc < 0)
+				break;
+			if (rc == 225 || rc == 226 || rc >= 500)
+				break;
+		}
+	}
+	memcpy(s->err, keep, sizeof(keep));
+	return why_rc;
+}
+
+static void progress(struct ftp_session *s, int64_t done, int64_t total)
+{
+	if (s->hooks.progress)
+		s->hooks.progress(s->hooks.ctx, done, total);
+}
+
+static int receive(struct ftp_session *s, const char *cmd, int64_t total,
+		   struct ftp_sink *sink, size_t max_bytes, int64_t *moved)
+{
+	struct data_conn d;
+	int rc = data_start(s, &d, cmd);
+	if (rc < 0)
+		return rc;
+	char *buf = xmalloc(XFER_BUF);
+	size_t fill = 0;
+	int64_t done = 0;
+	int xrc = 0;
+	for (;;) {
+		if (ftp_is_cancelled(s)) {
+			xrc = ftp_fail(s, FTPS_ERR_INTERRUPTED, "interrupted");
+			break;
+		}
+		const char *why = NULL;
+		ssize_t n = tls_read(d.tls, buf + fill, XFER_BUF - fill, &why);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			if (n == FTPS_ERR_TRUNCATED)
+				xrc = ftp_fail(s, FTPS_ERR_TRUNCATED,
+					       "data connection closed without "
+					       "TLS close_notify after %lld bytes: "
+					       "transfer incomplete", (long long)done);
+			else if (n == FTPS_ERR_INTERRUPTED)
+				xrc = ftp_fail(s, FTPS_ERR_INTERRUPTED, "interrupted");
+			else
+				xrc = ftp_fail(s, (int)n, "data channel: %s", why);
+			break;
+		}
+		fill += (size_t)n;
+		done += n;
+		if (max_bytes && (uint64_t)done > max_bytes) {
+			xrc = ftp_fail(s, FTPS_ERR_TOOLONG,
+				       "listing larger than %zu bytes", max_bytes);
+			break;
+		}
+		/* Batch records into large writes: fewer syscalls. */
+		if (fill >= XFER_BUF - 16384) {
+			if (sink->write(sink->ctx, buf, fill) < 0) {
+				xrc = ftp_fail(s, FTPS_ERR_LOCAL, "writing: %s",
+					       strerror(errno));
+				break;
+			}
+			fill = 0;
+			progress(s, done, total);
+		}
+	}
+	if (xrc == 0 && fill > 0 && sink->write(sink->ctx, buf, fill) < 0)
+		xrc = ftp_fail(s, FTPS_ERR_LOCAL, "writing: %s", strerror(errno));
+	free(buf);
+	*moved = done;
+	if (xrc == FTPS_ERR_INTERRUPTED || xrc == FTPS_ERR_LOCAL ||
+	    xrc == FTPS_ERR_TOOLONG)
+		return data_abort(s, &d, xrc);
+	progress(s, done, total);
+	if (xrc == 0)
+		tls_bye(d.tls);
+	data_close(&d);
+	if (xrc == FTPS_ERR_TIMEOUT) {
+		ftp_drop(s);
+		return xrc;
+	}
+	return data_finish(s, xrc);
+}
+
+int ftp_list(struct ftp_session *s, const char *path, int *mlsd,
+	     struct ftp_sink *sink, size_t max_bytes)
+{
+	int64_t moved = 0;
+	char *cmd;
+	*mlsd = (s->features & FEAT_MLSD) != 0;
+	const char *verb = *mlsd ? "MLSD" : "LIST";
+	cmd = path && *path ? xasprintf("%s %s", verb, path) : xstrdup(verb);
+	int rc = receive(s, cmd, -1, sink, max_bytes, &moved);
+	free(cmd);
+	return rc;
+}
+
+int ftp_retrieve(struct ftp_session *s, const char *path, int64_t offset,
+		 int64_t total, struct ftp_sink *sink, int64_t *moved)
+{
+	*moved = 0;
+	if (offset > 0) {
+		int rc = ftp_command(s, "REST %lld", (long long)offset);
+		if (rc < 0 && rc != FTPS_ERR_REFUSED)
+			return rc;
+		if (rc != 350)
+			return ftp_fail(s, FTPS_ERR_REFUSED, "cannot resume: %s",
+					ftp_reply_msg(s));
+	}
+	char *cmd = xasprintf("RETR %s", path);
+	int rc = receive(s, cmd, total, sink, 0, moved);
+	free(cmd);
+	return rc;
+}
+
+int ftp_store(struct ftp_session *s, const char *path, int append,
+	      int64_t total, struct ftp_source *src, int64_t *moved)
+{
+	struct data_conn d;
+	*moved = 0;
+	char *cmd = xasprintf("%s %s", append ? "APPE" : "STOR", path);
+	int rc = data_start(s, &d, cmd);
+	free(cmd);
+	if (rc < 0)
+		return rc;
+	char *buf = xmalloc(XFER_BUF);
+	int xrc = 0;
+	int64_t done = 0;
+	for (;;) {
+		if (ftp_is_cancelled(s)) {
+			xrc = ftp_fail(s, FTPS_ERR_INTERRUPTED, "interrupted");
+			break;
+		}
+		ssize_t n = src->read(src->ctx, buf, XFER_BUF);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			xrc = ftp_fail(s, FTPS_ERR_LOCAL, "reading: %s",
+				       strerror(errno));
+			break;
+		}
+		const char *why = NULL;
+		int wrc = tls_write_all(d.tls, buf, (size_t)n, &why);
+		if (wrc < 0) {
+			xrc = ftp_fail(s, wrc, "upload incomplete after %lld "
+				       "bytes: %s", (long long)done, why);
+			break;
+		}
+		done += n;
+		progress(s, done, total);
+	}
+	free(buf);
+	*moved = done;
+	if (xrc == FTPS_ERR_INTERRUPTED || xrc == FTPS_ERR_LOCAL)
+		return data_abort(s, &d, xrc);
+	if (xrc == 0) {
+		const char *why = NULL;
+		int frc = tls_finish_upload(d.tls, d.fd, &why);
+		if (frc < 0)
+			xrc = ftp_fail(s, frc, "upload incomplete: %s", why);
+	}
+	data_close(&d);
+	rc = data_finish(s, xrc);
+	if (rc == FTPS_ERR_REFUSED)
+		ftp_fail(s, rc, "upload failed: %s", ftp_reply_msg(s));
+	return rc;
+}

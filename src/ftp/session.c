@@ -1,0 +1,470 @@
+/* The control channel: connection, TLS, login, simple commands. */
+#include "ftp/session_int.h"
+#include "tls/tls.h"
+#include "trust/verify.h"
+#include "util/error.h"
+#include "util/xmalloc.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CMD_MAX 4096 /* longest command line we send */
+
+struct ftp_session *ftp_session_new(const struct ftp_hooks *hooks)
+{
+	struct ftp_session *s = xcalloc(1, sizeof(*s));
+	if (hooks)
+		s->hooks = *hooks;
+	s->fd = -1;
+	s->parser = reply_parser_new();
+	return s;
+}
+
+void ftp_session_free(struct ftp_session *s)
+{
+	if (!s)
+		return;
+	ftp_disconnect(s);
+	reply_parser_free(s->parser);
+	buf_free(&s->rbuf);
+	ftp_reply_clear(&s->last);
+	free(s->host);
+	free(s);
+}
+
+int ftp_fail(struct ftp_session *s, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const char *ftp_error(const struct ftp_session *s)
+{
+	return s->err[0] ? s->err : "unknown error";
+}
+
+int ftp_last_code(const struct ftp_session *s) { return s->last.code; }
+
+const char *ftp_last_text(const struct ftp_session *s)
+{
+	return s->last.text ? s->last.text : "";
+}
+
+const char *ftp_reply_msg(struct ftp_session *s)
+{
+	snprintf(s->msg, sizeof(s->msg), "%d %s", s->last.code, ftp_last_text(s));
+	return s->msg;
+}
+
+unsigned ftp_features(const struct ftp_session *s) { return s->features; }
+
+int ftp_is_connected(const struct ftp_session *s) { return s->fd >= 0; }
+
+int ftp_is_cancelled(struct ftp_session *s)
+{
+	return s->hooks.cancelled && s->hooks.cancelled(s->hooks.ctx);
+}
+
+void ftp_drop(struct ftp_session *s)
+{
+	if (s->tls) {
+		tls_conn_free(s->tls);
+		s->tls = NULL;
+	}
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	buf_reset(&s->rbuf);
+	reply_parser_reset(s->parser);
+}
+
+static void trace(struct ftp_session *s, char dir, const char *line, size_t len)
+{
+	if (s->hooks.trace)
+		s->hooks.trace(s->hooks.ctx, dir, line, len);
+}
+
+/* Raw control channel I/O: plain TCP before AUTH TLS, TLS after. */
+static ssize_t ctrl_read(struct ftp_session *s, char *buf, size_t n,
+			 const char **why)
+{
+	if (s->tls)
+		return tls_read(s->tls, buf, n, why);
+	for (;;) {
+		ssize_t r = recv(s->fd, buf, n, 0);
+		if (r >= 0)
+			return r;
+		if (errno == EINTR && !ftp_is_cancelled(s))
+			continue;
+		*why = strerror(errno);
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			*why = "timed out";
+			return FTPS_ERR_TIMEOUT;
+		}
+		return errno == EINTR ? FTPS_ERR_INTERRUPTED : FTPS_ERR_CONNECT;
+	}
+}
+
+static int ctrl_write(struct ftp_session *s, const char *buf, size_t n)
+{
+	const char *why = NULL;
+	if (s->tls) {
+		int rc = tls_write_all(s->tls, buf, n, &why);
+		if (rc < 0)
+			return ftp_fail(s, rc, "sending to %s: %s", s->host, why);
+		return 0;
+	}
+	while (n > 0) {
+		ssize_t w = send(s->fd, buf, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return ftp_fail(s, FTPS_ERR_CONNECT, "sending to %s: %s",
+					s->host, strerror(errno));
+		buf += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int ftp_send(struct ftp_session *s, const char *line)
+{
+	if (s->fd < 0)
+		return ftp_fail(s, FTPS_ERR_NOTCONN, "not connected");
+	size_t len = strlen(line);
+	/* A CR or LF inside would let a file name smuggle a second command. */
+	if (len > CMD_MAX || strpbrk(line, "\r\n"))
+		return ftp_fail(s, FTPS_ERR_ARG,
+				"command contains a line break or is too long");
+	if (!strncasecmp(line, "PASS ", 5))
+		trace(s, '>', "PASS ****", 9);
+	else
+		trace(s, '>', line, len);
+	char *full = xasprintf("%s\r\n", line);
+	int rc = ctrl_write(s, full, len + 2);
+	if (!strncasecmp(line, "PASS ", 5))
+		wipe(full, len + 2);
+	free(full);
+	if (rc < 0)
+		ftp_drop(s);
+	return rc;
+}
+
+/* The parser keeps the text without the codes; put them back so the trace
+ * shows what the server sent. */
+static void trace_reply(struct ftp_session *s)
+{
+	if (!s->hooks.trace)
+		return;
+	const char *p = s->last.text, *end = p + s->last.text_len;
+	size_t i = 0;
+	do {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		struct buf line = { 0 };
+		if (i == 0 || i + 1 == s->last.nlines)
+			buf_printf(&line, "%d%c", s->last.code,
+				   i + 1 == s->last.nlines ? ' ' : '-');
+		buf_append(&line, p, len);
+		trace(s, '<', line.data, line.len);
+		buf_free(&line);
+		p += len + (nl ? 1 : 0);
+		i++;
+	} while (p < end);
+}
+
+int ftp_read_reply(struct ftp_session *s)
+{
+	if (s->fd < 0)
+		return ftp_fail(s, FTPS_ERR_NOTCONN, "not connected");
+	ftp_reply_clear(&s->last);
+	for (;;) {
+		if (s->rbuf.len > 0) {
+			long used = reply_parser_feed(s->parser, s->rbuf.data,
+						      s->rbuf.len);
+			if (used < 0) {
+				ftp_drop(s);
+				return ftp_fail(s, FTPS_ERR_PROTO,
+						"%s sent a malformed reply (%s)",
+						s->host, ftps_strerror((int)used));
+			}
+			buf_consume(&s->rbuf, (size_t)used);
+			if (reply_parser_done(s->parser)) {
+				reply_parser_take(s->parser, &s->last);
+				trace_reply(s);
+				return s->last.code;
+			}
+		}
+		char chunk[16384];
+		const char *why = "connection closed";
+		ssize_t n = ctrl_read(s, chunk, sizeof(chunk), &why);
+		if (n <= 0) {
+			int code = n == 0 || n == FTPS_ERR_TRUNCATED
+					   ? FTPS_ERR_CONNECT : (int)n;
+			ftp_drop(s);
+			if (code == FTPS_ERR_TIMEOUT)
+				return ftp_fail(s, code,
+						"%s did not answer within %d s",
+						s->host, s->timeout_ms / 1000);
+			if (code == FTPS_ERR_INTERRUPTED)
+				return ftp_fail(s, code, "interrupted");
+			return ftp_fail(s, code,
+					"connection to %s lost (%s)", s->host,
+					n == 0 || n == FTPS_ERR_TRUNCATED
+						? "closed by the server" : why);
+		}
+		buf_append(&s->rbuf, chunk, (size_t)n);
+	}
+}
+
+int ftp_command(struct ftp_session *s, const char *fmt, ...)
+{
+	char line[CMD_MAX + 1];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return ftp_fail(s, FTPS_ERR_TOOLONG, "command too long");
+	int rc = ftp_send(s, line);
+	wipe(line, sizeof(line));
+	if (rc < 0)
+		return rc;
+	do
+		rc = ftp_read_reply(s);
+	while (rc >= 100 && rc < 200);
+	if (rc >= 400)
+		ftp_fail(s, FTPS_ERR_REFUSED, "%s", ftp_reply_msg(s));
+	return rc;
+}
+
+/* Handshake on the control socket and let the policy above judge the
+ * certificate before anything else is said. */
+static int secure_control(struct ftp_session *s)
+{
+	const char *why = NULL;
+	s->tls = tls_conn_new(s->tls_cfg, s->fd, s->host, s->timeout_ms, NULL);
+	if (!s->tls)
+		return ftp_fail(s, FTPS_ERR_TLS, "cannot start TLS");
+	int rc = tls_handshake(s->tls, &why);
+	if (rc < 0) {
+		const char *hint = "";
+		if (rc == FTPS_ERR_TIMEOUT)
+			why = "timed out";
+		if (!s->implicit && rc != FTPS_ERR_TIMEOUT)
+			hint = "";
+		else if (s->implicit)
+			hint = " (if the server uses explicit FTPS, try --explicit or ftpes://)";
+		return ftp_fail(s, rc == FTPS_ERR_TIMEOUT ? rc : FTPS_ERR_TLS,
+				"TLS handshake with %s failed: %s%s", s->host,
+				why, hint);
+	}
+	struct cert_report r;
+	if (verify_peer(s->tls, s->host, (int64_t)time(NULL), &r) < 0) {
+		cert_report_clear(&r);
+		return ftp_fail(s, FTPS_ERR_CERT, "%s sent no usable certificate",
+				s->host);
+	}
+	enum trust_answer a = TRUST_REJECT;
+	if (s->hooks.check_cert)
+		a = s->hooks.check_cert(s->hooks.ctx, s->host, s->port, &r);
+	else if (r.reasons == 0)
+		a = TRUST_ACCEPT;
+	cert_report_clear(&r);
+	if (a != TRUST_ACCEPT)
+		return ftp_fail(s, FTPS_ERR_CERT,
+				"certificate of %s not trusted", s->host);
+	return 0;
+}
+
+static int expect_greeting(struct ftp_session *s)
+{
+	int rc = ftp_read_reply(s);
+	if (rc == FTPS_ERR_TIMEOUT && !s->implicit)
+		return ftp_fail(s, rc,
+				"no greeting from %s:%u within %d s (if the "
+				"server uses implicit FTPS, try --implicit or "
+				"ftps://)", s->host, s->port, s->timeout_ms / 1000);
+	if (rc < 0)
+		return rc;
+	if (rc != 220)
+		return ftp_fail(s, FTPS_ERR_CONNECT, "%s refused the connection: %s",
+				s->host, ftp_reply_msg(s));
+	return 0;
+}
+
+int ftp_connect(struct ftp_session *s, const struct ftp_connect_opts *o)
+{
+	const char *why = NULL;
+	ftp_disconnect(s);
+	free(s->host);
+	s->host = xstrdup(o->host);
+	s->port = o->port;
+	s->implicit = o->implicit;
+	s->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 30000;
+	s->tls_cfg = o->tls;
+	s->features = 0;
+	s->no_epsv = 0;
+	s->data_channels = s->data_resumed = 0;
+	s->err[0] = '\0';
+
+	int fd = net_connect_host(s->host, s->port, s->timeout_ms, &why);
+	if (fd < 0)
+		return ftp_fail(s, fd, "cannot connect to %s port %u: %s",
+				s->host, s->port, why);
+	s->fd = fd;
+	net_peer_addr(fd, &s->peer);
+
+	int rc;
+	if (s->implicit) {
+		rc = secure_control(s);
+		if (rc == 0)
+			rc = expect_greeting(s);
+	} else {
+		rc = expect_greeting(s);
+		if (rc == 0) {
+			rc = ftp_command(s, "AUTH TLS");
+			if (rc >= 0 && rc != 234)
+				rc = ftp_fail(s, FTPS_ERR_TLS,
+					      "%s refused AUTH TLS (%s); nothing "
+					      "was sent in clear text",
+					      s->host, ftp_reply_msg(s));
+			else if (rc == 234)
+				rc = secure_control(s);
+		}
+	}
+	if (rc < 0) {
+		char keep[sizeof(s->err)];
+		memcpy(keep, s->err, sizeof(keep));
+		ftp_drop(s);
+		memcpy(s->err, keep, sizeof(keep));
+		return rc;
+	}
+	return 0;
+}
+
+static int login_user(struct ftp_session *s, const char *user)
+{
+	int rc = ftp_command(s, "USER %s", user);
+	if (rc < 0 && rc != FTPS_ERR_REFUSED)
+		return rc;
+	if (rc == 230)
+		return 0;
+	if (rc == 331 || rc == 332) {
+		char *pass = s->hooks.password
+				     ? s->hooks.password(s->hooks.ctx, user) : NULL;
+		if (!pass)
+			return ftp_fail(s, FTPS_ERR_LOGIN,
+					"no password for %s (set FTPS_PASSWORD "
+					"or use ~/.netrc)", user);
+		rc = ftp_command(s, "PASS %s", pass);
+		free_secret(pass);
+		if (rc == 230 || rc == 202)
+			return 0;
+		if (rc < 0 && rc != FTPS_ERR_REFUSED)
+			return rc;
+	}
+	return ftp_fail(s, FTPS_ERR_LOGIN, "login as %s refused: %s", user,
+			ftp_reply_msg(s));
+}
+
+int ftp_login(struct ftp_session *s, const char *user)
+{
+	int rc = login_user(s, user);
+	if (rc < 0)
+		return rc;
+	/* Data channels must be private too: refusing PROT P is fatal. */
+	rc = ftp_command(s, "PBSZ 0");
+	if (rc >= 0 && rc / 100 == 2)
+		rc = ftp_command(s, "PROT P");
+	if (rc >= 0 && rc / 100 != 2)
+		return ftp_fail(s, FTPS_ERR_TLS,
+				"%s refused to protect data channels: %s",
+				s->host, ftp_reply_msg(s));
+	if (rc < 0)
+		return rc;
+	rc = ftp_command(s, "FEAT");
+	if (rc < 0 && rc != FTPS_ERR_REFUSED)
+		return rc;
+	if (rc == 211)
+		s->features = parse_feat(ftp_last_text(s));
+	if (s->features & FEAT_UTF8) {
+		/* Some servers list UTF8 and still refuse this: harmless. */
+		rc = ftp_command(s, "OPTS UTF8 ON");
+		if (rc < 0 && rc != FTPS_ERR_REFUSED)
+			return rc;
+	}
+	rc = ftp_command(s, "TYPE I");
+	if (rc < 0 && rc != FTPS_ERR_REFUSED)
+		return rc;
+	if (rc / 100 != 2)
+		return ftp_fail(s, FTPS_ERR_PROTO, "TYPE I refused: %s",
+				ftp_reply_msg(s));
+	s->err[0] = '\0';
+	return 0;
+}
+
+void ftp_disconnect(struct ftp_session *s)
+{
+	if (s->fd < 0)
+		return;
+	/* Bounded by the record timeout; a dead server costs one timeout at
+	 * most, and a quick one nothing. */
+	if (ftp_send(s, "QUIT") == 0)
+		ftp_read_reply(s);
+	if (s->tls)
+		tls_bye(s->tls);
+	ftp_drop(s);
+}
+
+int ftp_pwd(struct ftp_session *s, char **path)
+{
+	int rc = ftp_command(s, "PWD");
+	if (rc < 0)
+		return rc;
+	if (rc != 257 || parse_257(ftp_last_text(s), path) < 0)
+		return ftp_fail(s, FTPS_ERR_PROTO, "unexpected PWD reply: %s",
+				ftp_reply_msg(s));
+	return 0;
+}
+
+int ftp_cwd(struct ftp_session *s, const char *path)
+{
+	int rc = ftp_command(s, "CWD %s", path);
+	if (rc < 0)
+		return rc;
+	return rc / 100 == 2 ? 0 : ftp_fail(s, FTPS_ERR_REFUSED, "%s",
+					     ftp_reply_msg(s));
+}
+
+int ftp_size(struct ftp_session *s, const char *path, int64_t *size)
+{
+	int rc = ftp_command(s, "SIZE %s", path);
+	if (rc < 0)
+		return rc;
+	if (rc != 213 || parse_213_size(ftp_last_text(s), size) < 0)
+		return ftp_fail(s, FTPS_ERR_REFUSED, "%s", ftp_reply_msg(s));
+	return 0;
+}
+
+void ftp_get_status(struct ftp_session *s, struct ftp_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->host = s->host;
+	st->port = s->port;
+	st->implicit = s->implicit;
+	st->tls = s->tls ? tls_description(s->tls) : NULL;
+	st->data_channels = s->data_channels;
+	st->data_resumed = s->data_resumed;
+	st->features = s->features;
+}

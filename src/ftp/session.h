@@ -1,0 +1,111 @@
+/* The FTPS protocol engine: one control connection, its data channels and
+ * transfers. It never prints and never prompts: everything a person must see
+ * or decide goes through struct ftp_hooks. */
+#ifndef FTPS_SESSION_H
+#define FTPS_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "proto/parse.h"
+
+struct tls_config;
+struct cert_report;
+
+enum trust_answer { TRUST_REJECT = 0, TRUST_ACCEPT = 1 };
+
+struct ftp_hooks {
+	void *ctx;
+	/* A protocol line sent ('>') or received ('<'), raw server text
+	 * included (the receiver sanitises); PASS arrives masked. */
+	void (*trace)(void *ctx, char dir, const char *line, size_t len);
+	/* Asked after every control handshake, trusted or not: the policy
+	 * (pins, prompts) lives above the engine. */
+	enum trust_answer (*check_cert)(void *ctx, const char *host,
+					uint16_t port,
+					const struct cert_report *r);
+	/* The server wants a password for user: a newly allocated secret
+	 * (the engine wipes and frees it), or NULL to give up. */
+	char *(*password)(void *ctx, const char *user);
+	/* Bytes moved so far in the current transfer (total -1 if unknown). */
+	void (*progress)(void *ctx, int64_t done, int64_t total);
+	/* Non-zero once the user asked to stop (Ctrl-C). */
+	int (*cancelled)(void *ctx);
+};
+
+struct ftp_connect_opts {
+	const char *host;
+	uint16_t port;
+	int implicit;           /* TLS from the first byte */
+	int timeout_ms;
+	struct tls_config *tls; /* borrowed; must outlive the session */
+};
+
+struct ftp_session;
+
+struct ftp_session *ftp_session_new(const struct ftp_hooks *hooks);
+void ftp_session_free(struct ftp_session *s); /* closes; accepts NULL */
+
+/* Connect, secure the control channel (AUTH TLS or implicit), verify the
+ * certificate through hooks->check_cert. No credentials are sent. */
+int ftp_connect(struct ftp_session *s, const struct ftp_connect_opts *o);
+/* USER (and PASS via hooks->password when asked), then PBSZ 0, PROT P, FEAT,
+ * OPTS UTF8 ON, TYPE I. */
+int ftp_login(struct ftp_session *s, const char *user);
+/* QUIT (politely, errors ignored) and close everything. */
+void ftp_disconnect(struct ftp_session *s);
+int ftp_is_connected(const struct ftp_session *s);
+
+/* Human-readable reason for the last failure (raw server text may be in it:
+ * sanitise before printing). Never NULL. */
+const char *ftp_error(const struct ftp_session *s);
+/* The last complete reply's code and text. */
+int ftp_last_code(const struct ftp_session *s);
+const char *ftp_last_text(const struct ftp_session *s);
+
+/* Send one command and read its final reply. Returns the reply code
+ * (100..599) or a negative ftps_err on a transport failure. */
+int ftp_command(struct ftp_session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+int ftp_pwd(struct ftp_session *s, char **path);
+int ftp_cwd(struct ftp_session *s, const char *path);
+int ftp_size(struct ftp_session *s, const char *path, int64_t *size);
+unsigned ftp_features(const struct ftp_session *s);
+
+/* Where transfer data goes or comes from. */
+struct ftp_sink {
+	int (*write)(void *ctx, const void *buf, size_t n); /* 0 or <0 */
+	void *ctx;
+};
+struct ftp_source {
+	ssize_t (*read)(void *ctx, void *buf, size_t n); /* 0 at EOF, <0 */
+	void *ctx;
+};
+
+/* Listing of path (NULL for the current directory) with MLSD when the server
+ * has it (*mlsd set to 1) or LIST. At most max_bytes. */
+int ftp_list(struct ftp_session *s, const char *path, int *mlsd,
+	     struct ftp_sink *sink, size_t max_bytes);
+/* RETR path from offset (REST when > 0) into sink. total: expected size or
+ * -1, for progress. */
+int ftp_retrieve(struct ftp_session *s, const char *path, int64_t offset,
+		 int64_t total, struct ftp_sink *sink, int64_t *moved);
+/* STOR (or APPE when append) path from source. */
+int ftp_store(struct ftp_session *s, const char *path, int append,
+	      int64_t total, struct ftp_source *src, int64_t *moved);
+
+/* For `status`. Strings valid until the next call on s. */
+struct ftp_status {
+	const char *host;
+	uint16_t port;
+	int implicit;
+	const char *tls;        /* "TLS1.3 AES-256-GCM" */
+	unsigned data_channels; /* opened so far */
+	unsigned data_resumed;  /* of which resumed the control session */
+	unsigned features;
+};
+void ftp_get_status(struct ftp_session *s, struct ftp_status *st);
+
+#endif

@@ -1,0 +1,49 @@
+/* Internals shared by session.c (control channel) and data.c (data
+ * channels). Nothing outside src/ftp includes this. */
+#ifndef FTPS_SESSION_INT_H
+#define FTPS_SESSION_INT_H
+
+#include "ftp/session.h"
+#include "net/net.h"
+#include "proto/reply.h"
+#include "util/buf.h"
+
+struct tls_conn;
+
+struct ftp_session {
+	struct ftp_hooks hooks;
+	int fd;                    /* control socket, -1 when closed */
+	struct tls_conn *tls;      /* NULL before AUTH TLS */
+	struct tls_config *tls_cfg;
+	char *host;
+	uint16_t port;
+	int implicit;
+	int timeout_ms;
+	struct net_addr peer;      /* data connections go here, always */
+
+	struct reply_parser *parser;
+	struct buf rbuf;           /* bytes read but not yet parsed */
+	struct ftp_reply last;
+	char err[1024];
+	char msg[1024];            /* ftp_reply_msg() */
+
+	unsigned features;
+	int no_epsv;               /* EPSV refused once: use PASV */
+	unsigned data_channels, data_resumed;
+};
+
+/* Set s->err (printf-style) and return code. */
+int ftp_fail(struct ftp_session *s, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Read one complete reply into s->last. Returns its code or a negative
+ * ftps_err (the connection is then closed). */
+int ftp_read_reply(struct ftp_session *s);
+/* Send a raw command line (without CRLF). */
+int ftp_send(struct ftp_session *s, const char *line);
+/* Close the control connection without QUIT (after a fatal error). */
+void ftp_drop(struct ftp_session *s);
+int ftp_is_cancelled(struct ftp_session *s);
+/* "CODE text" of the last reply, for messages. */
+const char *ftp_reply_msg(struct ftp_session *s);
+
+#endif

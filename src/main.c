@@ -1,0 +1,201 @@
+/* ftps: an interactive FTPS client. Parses the command line, opens the
+ * first connection and hands over to the command loop. */
+#include "cli/app.h"
+#include "cli/lineedit.h"
+#include "cli/repl.h"
+#include "ftp/session.h"
+#include "tls/tls.h"
+#include "util/error.h"
+#include "util/xmalloc.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef FTPS_VERSION
+#define FTPS_VERSION "0.0"
+#endif
+
+enum { OPT_CAFILE = 256, OPT_IMPLICIT, OPT_EXPLICIT, OPT_TIMEOUT, OPT_NETRC,
+       OPT_PRIORITY, OPT_CERT, OPT_KEY, OPT_VERSION };
+
+static const struct option long_opts[] = {
+	{ "batch", required_argument, NULL, 'b' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "port", required_argument, NULL, 'P' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "cafile", required_argument, NULL, OPT_CAFILE },
+	{ "implicit", no_argument, NULL, OPT_IMPLICIT },
+	{ "explicit", no_argument, NULL, OPT_EXPLICIT },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "netrc-file", required_argument, NULL, OPT_NETRC },
+	{ "priority", required_argument, NULL, OPT_PRIORITY },
+	{ "cert", required_argument, NULL, OPT_CERT },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: ftps [options] [open] [URL|HOST]\n"
+	      "\n"
+	      "  URL: ftpes://[user@]host[:port][/dir]  explicit FTPS (AUTH TLS, port 21)\n"
+	      "       ftps://[user@]host[:port][/dir]   implicit FTPS (port 990)\n"
+	      "\n"
+	      "  -b, --batch FILE     run commands from FILE (- for stdin); never prompt,\n"
+	      "                       stop at the first failure\n"
+	      "  -u, --user USER      log in as USER (default: ~/.netrc, else anonymous)\n"
+	      "  -P, --port PORT      connect to PORT\n"
+	      "      --implicit       TLS from the first byte (default on port 990)\n"
+	      "      --explicit       AUTH TLS on a plain connection (default)\n"
+	      "      --cafile FILE    also trust the CA certificates in FILE (PEM)\n"
+	      "      --cert FILE      client certificate (PEM, or PKCS#12 .p12)\n"
+	      "      --key FILE       client key (PEM)\n"
+	      "      --priority STR   GnuTLS priority string (default: TLS 1.2 and 1.3)\n"
+	      "      --timeout SECS   connect and read timeout (default 30)\n"
+	      "      --netrc-file F   read credentials from F instead of ~/.netrc\n"
+	      "  -v, --verbose        trace the protocol on stderr (passwords hidden)\n"
+	      "      --version        print the version\n"
+	      "  -h, --help           this help\n"
+	      "\n"
+	      "The password comes from FTPS_PASSWORD, ~/.netrc, or a prompt.\n"
+	      "Type \"help\" at the ftps> prompt for commands; see ftps(1).\n",
+	      f);
+}
+
+static int parse_number(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* 0 to go on, else an exit status (already reported). */
+static int parse_options(struct app *a, int argc, char **argv)
+{
+	int c;
+	long n;
+	a->opt.timeout_s = 30;
+	while ((c = getopt_long(argc, argv, "b:u:P:vh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'b': a->opt.batch_file = optarg; break;
+		case 'u': a->opt.user = optarg; break;
+		case 'P':
+			if (parse_number(optarg, 1, 65535, &n) < 0) {
+				app_error("invalid port: %s", optarg);
+				return 2;
+			}
+			a->opt.port = (uint16_t)n;
+			break;
+		case 'v': a->opt.verbose = 1; break;
+		case 'h': usage(stdout); return -1;
+		case OPT_VERSION:
+			printf("ftps %s\n", FTPS_VERSION);
+			return -1;
+		case OPT_CAFILE: a->opt.cafile = optarg; break;
+		case OPT_IMPLICIT: a->opt.mode = TLS_MODE_IMPLICIT; break;
+		case OPT_EXPLICIT: a->opt.mode = TLS_MODE_EXPLICIT; break;
+		case OPT_TIMEOUT:
+			if (parse_number(optarg, 1, 86400, &n) < 0) {
+				app_error("invalid timeout: %s", optarg);
+				return 2;
+			}
+			a->opt.timeout_s = (int)n;
+			break;
+		case OPT_NETRC: a->opt.netrc_file = optarg; break;
+		case OPT_PRIORITY: a->opt.priority = optarg; break;
+		case OPT_CERT: a->opt.certfile = optarg; break;
+		case OPT_KEY: a->opt.keyfile = optarg; break;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	ftps_interrupted = 1;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint; /* no SA_RESTART: blocking reads see EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int main(int argc, char **argv)
+{
+	struct app a;
+	memset(&a, 0, sizeof(a));
+	int rc = parse_options(&a, argc, argv);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+
+	int pos = optind;
+	if (pos < argc && !strcmp(argv[pos], "open"))
+		pos++;
+	if (argc - pos > 1) {
+		app_error("too many arguments");
+		usage(stderr);
+		return 2;
+	}
+	const char *where = pos < argc ? argv[pos] : NULL;
+
+	FILE *in = NULL;
+	if (a.opt.batch_file) {
+		a.batch = 1;
+		in = strcmp(a.opt.batch_file, "-") ? fopen(a.opt.batch_file, "r") : stdin;
+		if (!in) {
+			app_error("%s: %s", a.opt.batch_file, strerror(errno));
+			return 2;
+		}
+	} else if (!isatty(STDIN_FILENO)) {
+		in = stdin;
+	} else {
+		a.interactive = 1;
+		lineedit_init();
+	}
+	install_signals();
+
+	int status = 0;
+	if (where) {
+		const char *path = NULL;
+		rc = app_set_target(&a, where, &path);
+		if (rc < 0)
+			status = 2;
+		else {
+			rc = app_connect(&a);
+			if (rc == 0 && path && *path && ftp_cwd(a.ftp, path) < 0) {
+				print_untrusted(stderr, "ftps: cd: ", ftp_error(a.ftp));
+				rc = FTPS_ERR_REFUSED;
+			}
+			if (rc < 0)
+				status = exit_code_for(rc);
+		}
+	}
+	if (status == 0)
+		status = repl_run(&a, in);
+
+	ftp_session_free(a.ftp);
+	tls_config_free(a.tls);
+	target_clear(&a.target);
+	if (in && in != stdin)
+		fclose(in);
+	return status;
+}

@@ -1,0 +1,23 @@
+/* ~/.netrc lookup. Pure parser plus a file reader. */
+#ifndef FTPS_NETRC_H
+#define FTPS_NETRC_H
+
+#include <stddef.h>
+
+/* Parse netrc text (tokens "machine NAME", "default", "login", "password",
+ * "account", "macdef NAME" followed by lines up to a blank line, which are
+ * skipped). Find the entry for host (exact, case-insensitive) or else
+ * "default". If user is non-NULL, only an entry whose login equals user (or
+ * with no login) matches. On a match, *login and *password are newly
+ * allocated (either may be NULL if absent) and 1 is returned; 0 if no match.
+ * Tokens may be double-quoted with backslash escapes. */
+int netrc_lookup_text(const char *text, size_t len, const char *host,
+		      const char *user, char **login, char **password);
+
+/* Reads the file (at most 1 MiB) and calls netrc_lookup_text. Returns 1/0 as
+ * above, or FTPS_ERR_LOCAL if it exists but cannot be read. A missing file
+ * is 0. */
+int netrc_lookup_file(const char *path, const char *host, const char *user,
+		      char **login, char **password);
+
+#endif

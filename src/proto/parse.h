@@ -1,0 +1,45 @@
+/* Parsers for the reply texts that carry values. Pure: no I/O. */
+#ifndef FTPS_PARSE_H
+#define FTPS_PARSE_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+/* 227 reply text ("Entering Passive Mode (h1,h2,h3,h4,p1,p2)", with or
+ * without parentheses, trailing dot, any case): scans for the six numbers,
+ * each 0..255. Stores the port (p1*256+p2, must be nonzero). The address is
+ * ignored on purpose (we connect to the control peer). 0 or FTPS_ERR_PROTO. */
+int parse_227(const char *text, uint16_t *port);
+
+/* 229 reply text "... (|||port|)": the delimiter is the first character
+ * after '(' (any printable char 33..126), three of them, the port, one more.
+ * 0 or FTPS_ERR_PROTO. */
+int parse_229(const char *text, uint16_t *port);
+
+/* 257 reply text: the path in double quotes, with "" meaning one quote
+ * (RFC 959). *path newly allocated (caller frees). 0 or FTPS_ERR_PROTO. */
+int parse_257(const char *text, char **path);
+
+/* 213 reply to SIZE: decimal digits after optional spaces, up to
+ * 2^63-1. 0 or FTPS_ERR_PROTO. */
+int parse_213_size(const char *text, int64_t *size);
+
+/* 213 reply to MDTM: "YYYYMMDDHHMMSS[.sss]" UTC -> seconds since the epoch.
+ * 0 or FTPS_ERR_PROTO. */
+int parse_213_mdtm(const char *text, int64_t *epoch);
+
+/* FEAT reply text: sets bits for the features it lists (one per line,
+ * leading space, case-insensitive first word). */
+enum ftp_feature {
+	FEAT_MLSD = 1 << 0,
+	FEAT_SIZE = 1 << 1,
+	FEAT_MDTM = 1 << 2,
+	FEAT_REST_STREAM = 1 << 3,
+	FEAT_UTF8 = 1 << 4,
+	FEAT_EPSV = 1 << 5,
+	FEAT_MFMT = 1 << 6,
+	FEAT_TVFS = 1 << 7,
+};
+unsigned parse_feat(const char *text);
+
+#endif

@@ -1,0 +1,295 @@
+#include "tls/tls.h"
+#include "url.h"
+#include "util/error.h"
+#include "util/xmalloc.h"
+
+#include <errno.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <time.h>
+
+struct tls_config {
+	gnutls_certificate_credentials_t cred;
+	gnutls_priority_t prio;
+};
+
+struct tls_conn {
+	gnutls_session_t s;
+	int fd;
+	int timeout_ms;
+	char desc[128];
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct tls_config *tls_config_new(const struct tls_config_opts *o, char **why)
+{
+	struct tls_config *c = xcalloc(1, sizeof(*c));
+	const char *errpos = NULL;
+	int rc;
+
+	*why = NULL;
+	if (gnutls_certificate_allocate_credentials(&c->cred) < 0) {
+		*why = xstrdup("cannot allocate TLS credentials");
+		goto fail;
+	}
+	/* A machine without a system store still works with --cafile. */
+	gnutls_certificate_set_x509_system_trust(c->cred);
+	if (o->cafile) {
+		rc = gnutls_certificate_set_x509_trust_file(c->cred, o->cafile,
+							    GNUTLS_X509_FMT_PEM);
+		if (rc <= 0) {
+			*why = xasprintf("%s: no usable CA certificate (%s)",
+					 o->cafile, rc < 0 ? gnutls_strerror(rc)
+							   : "file holds none");
+			goto fail;
+		}
+	}
+	if (o->certfile) {
+		size_t n = strlen(o->certfile);
+		int p12 = n > 4 && (!strcasecmp(o->certfile + n - 4, ".p12") ||
+				    !strcasecmp(o->certfile + n - 4, ".pfx"));
+		if (p12)
+			rc = gnutls_certificate_set_x509_simple_pkcs12_file(
+				c->cred, o->certfile, GNUTLS_X509_FMT_DER,
+				o->key_pass ? o->key_pass : "");
+		else
+			rc = gnutls_certificate_set_x509_key_file2(
+				c->cred, o->certfile,
+				o->keyfile ? o->keyfile : o->certfile,
+				GNUTLS_X509_FMT_PEM, o->key_pass, 0);
+		if (rc < 0) {
+			*why = xasprintf("%s: cannot load client certificate (%s)",
+					 o->certfile, gnutls_strerror(rc));
+			goto fail;
+		}
+	}
+	rc = gnutls_priority_init2(&c->prio,
+				   o->priority ? o->priority : TLS_DEFAULT_PRIORITY,
+				   &errpos, 0);
+	if (rc < 0) {
+		*why = xasprintf("bad TLS priority string near \"%s\" (%s)",
+				 errpos ? errpos : "", gnutls_strerror(rc));
+		c->prio = NULL;
+		goto fail;
+	}
+	return c;
+fail:
+	tls_config_free(c);
+	return NULL;
+}
+
+void tls_config_free(struct tls_config *c)
+{
+	if (!c)
+		return;
+	if (c->prio)
+		gnutls_priority_deinit(c->prio);
+	if (c->cred)
+		gnutls_certificate_free_credentials(c->cred);
+	free(c);
+}
+
+struct tls_conn *tls_conn_new(struct tls_config *cfg, int fd,
+			      const char *server_name, int timeout_ms,
+			      const struct tls_conn *resume_from)
+{
+	struct tls_conn *c = xcalloc(1, sizeof(*c));
+	c->fd = fd;
+	c->timeout_ms = timeout_ms;
+	/* Tickets stay enabled: TLS 1.3 resumption needs them. */
+	if (gnutls_init(&c->s, GNUTLS_CLIENT) < 0) {
+		free(c);
+		return NULL;
+	}
+	gnutls_priority_set(c->s, cfg->prio);
+	gnutls_credentials_set(c->s, GNUTLS_CRD_CERTIFICATE, cfg->cred);
+	if (server_name && !host_is_ip_literal(server_name))
+		gnutls_server_name_set(c->s, GNUTLS_NAME_DNS, server_name,
+				       strlen(server_name));
+	gnutls_transport_set_int(c->s, fd);
+	gnutls_handshake_set_timeout(c->s, (unsigned)timeout_ms);
+	gnutls_record_set_timeout(c->s, (unsigned)timeout_ms);
+	if (resume_from) {
+		/* Without a ticket yet, get_data2 hands back a dummy that
+		 * cannot resume anything: then simply do a full handshake. */
+		gnutls_datum_t d = { NULL, 0 };
+		if (gnutls_session_get_data2(resume_from->s, &d) == 0) {
+			gnutls_session_set_data(c->s, d.data, d.size);
+			gnutls_free(d.data);
+		}
+	}
+	return c;
+}
+
+void tls_conn_free(struct tls_conn *c)
+{
+	if (!c)
+		return;
+	gnutls_deinit(c->s);
+	free(c);
+}
+
+static int map_err(int rc, const char **why)
+{
+	if (why)
+		*why = gnutls_strerror(rc);
+	switch (rc) {
+	case GNUTLS_E_TIMEDOUT:
+		return FTPS_ERR_TIMEOUT;
+	case GNUTLS_E_AGAIN: /* SO_SNDTIMEO / SO_RCVTIMEO expired */
+		if (why)
+			*why = "timed out";
+		return FTPS_ERR_TIMEOUT;
+	case GNUTLS_E_INTERRUPTED:
+		return FTPS_ERR_INTERRUPTED;
+	case GNUTLS_E_PREMATURE_TERMINATION:
+		return FTPS_ERR_TRUNCATED;
+	default:
+		return FTPS_ERR_TLS;
+	}
+}
+
+/* GNUTLS_E_AGAIN means "call again": after a TLS 1.3 ticket or key update
+ * was processed, or when a socket timeout (SO_SNDTIMEO) expired. Retry, but
+ * only until the connection's timeout has passed. */
+static int again(const struct tls_conn *c, long long *deadline)
+{
+	long long now = now_ms();
+	if (*deadline == 0)
+		*deadline = now + c->timeout_ms;
+	return now < *deadline;
+}
+
+int tls_handshake(struct tls_conn *c, const char **why)
+{
+	int rc;
+	long long deadline = 0;
+	do
+		rc = gnutls_handshake(c->s);
+	while (rc < 0 && !gnutls_error_is_fatal(rc) && rc != GNUTLS_E_INTERRUPTED &&
+	       (rc != GNUTLS_E_AGAIN || again(c, &deadline)));
+	return rc < 0 ? map_err(rc, why) : 0;
+}
+
+ssize_t tls_read(struct tls_conn *c, void *buf, size_t n, const char **why)
+{
+	long long deadline = 0;
+	for (;;) {
+		ssize_t rc = gnutls_record_recv(c->s, buf, n);
+		if (rc >= 0)
+			return rc;
+		/* Rehandshake requests, tickets and key updates are handled
+		 * inside GnuTLS; these codes only ask us to retry. */
+		if (rc == GNUTLS_E_REHANDSHAKE || rc == GNUTLS_E_WARNING_ALERT_RECEIVED ||
+		    rc == GNUTLS_E_GOT_APPLICATION_DATA ||
+		    (rc == GNUTLS_E_AGAIN && again(c, &deadline)))
+			continue;
+		return map_err((int)rc, why);
+	}
+}
+
+int tls_write_all(struct tls_conn *c, const void *buf, size_t n,
+		  const char **why)
+{
+	const char *p = buf;
+	long long deadline = 0;
+	while (n > 0) {
+		ssize_t rc = gnutls_record_send(c->s, p, n);
+		/* GnuTLS keeps the pending record: retry with no data. */
+		while (rc == GNUTLS_E_AGAIN && again(c, &deadline))
+			rc = gnutls_record_send(c->s, NULL, 0);
+		if (rc < 0)
+			return map_err((int)rc, why);
+		deadline = 0;
+		p += rc;
+		n -= (size_t)rc;
+	}
+	return 0;
+}
+
+int tls_finish_upload(struct tls_conn *c, int fd, const char **why)
+{
+	int rc;
+	do
+		rc = gnutls_bye(c->s, GNUTLS_SHUT_WR);
+	while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
+	if (rc < 0)
+		return map_err(rc, why);
+	shutdown(fd, SHUT_WR);
+	/* Drain: the server's tickets, its close_notify, then EOF. Errors here
+	 * do not matter; the final control reply decides. */
+	char sink[4096];
+	for (int i = 0; i < 1024; i++) {
+		ssize_t n = gnutls_record_recv(c->s, sink, sizeof(sink));
+		if (n <= 0 && n != GNUTLS_E_GOT_APPLICATION_DATA &&
+		    n != GNUTLS_E_WARNING_ALERT_RECEIVED)
+			break;
+	}
+	return 0;
+}
+
+void tls_bye(struct tls_conn *c)
+{
+	if (c)
+		gnutls_bye(c->s, GNUTLS_SHUT_WR);
+}
+
+int tls_is_resumed(const struct tls_conn *c)
+{
+	return gnutls_session_is_resumed(c->s) != 0;
+}
+
+int tls_same_peer_cert(const struct tls_conn *a, const struct tls_conn *b)
+{
+	unsigned na = 0, nb = 0;
+	const gnutls_datum_t *ca = gnutls_certificate_get_peers(a->s, &na);
+	const gnutls_datum_t *cb = gnutls_certificate_get_peers(b->s, &nb);
+	return ca && cb && na > 0 && nb > 0 && ca[0].size == cb[0].size &&
+	       memcmp(ca[0].data, cb[0].data, ca[0].size) == 0;
+}
+
+const char *tls_version_name(const struct tls_conn *c)
+{
+	const char *v = gnutls_protocol_get_name(gnutls_protocol_get_version(c->s));
+	return v ? v : "unknown";
+}
+
+const char *tls_cipher_name(const struct tls_conn *c)
+{
+	const char *v = gnutls_cipher_get_name(gnutls_cipher_get(c->s));
+	return v ? v : "unknown";
+}
+
+const char *tls_description(struct tls_conn *c)
+{
+	snprintf(c->desc, sizeof(c->desc), "%s %s", tls_version_name(c),
+		 tls_cipher_name(c));
+	return c->desc;
+}
+
+const struct tls_der *tls_peer_chain(const struct tls_conn *c, unsigned *n)
+{
+	/* gnutls_datum_t is {unsigned char *data; unsigned size}: same
+	 * layout as struct tls_der, which keeps GnuTLS out of the header. */
+	_Static_assert(sizeof(struct tls_der) == sizeof(gnutls_datum_t),
+		       "tls_der mirrors gnutls_datum_t");
+	*n = 0;
+	const gnutls_datum_t *d = gnutls_certificate_get_peers(c->s, n);
+	return (const struct tls_der *)d;
+}
+
+int tls_verify_chain(const struct tls_conn *c, unsigned *status)
+{
+	int rc = gnutls_certificate_verify_peers2(c->s, status);
+	return rc < 0 ? FTPS_ERR_TLS : 0;
+}

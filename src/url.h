@@ -1,0 +1,35 @@
+/* Parsing what the user types to say where to connect. Pure: no I/O. */
+#ifndef FTPS_URL_H
+#define FTPS_URL_H
+
+#include <stdint.h>
+
+enum tls_mode { TLS_MODE_DEFAULT = 0, TLS_MODE_EXPLICIT, TLS_MODE_IMPLICIT };
+
+struct ftps_url {
+	char *user;      /* NULL if not given; percent-decoded */
+	char *password;  /* NULL if not given; percent-decoded */
+	char *host;      /* without brackets for IPv6 literals */
+	uint16_t port;   /* 0 if not given */
+	char *path;      /* NULL if none; percent-decoded, without the leading
+	                  * '/' of the URL ("ftpes://h/pub" -> "pub",
+	                  * "ftpes://h//abs" -> "/abs") */
+	enum tls_mode mode; /* from the scheme: ftpes:// and ftp:// -> EXPLICIT,
+	                     * ftps:// -> IMPLICIT, no scheme -> DEFAULT */
+};
+
+/* Accepts "ftpes://[user[:pass]@]host[:port][/path]", "ftps://...",
+ * "ftp://...", and a bare "host", "host:port", "user@host", "[::1]",
+ * "[::1]:2121". Scheme case-insensitive. Host: DNS name, IPv4 literal, or
+ * bracketed IPv6 literal; an unbracketed IPv6 literal with more than one ':'
+ * is accepted as a host without port. Port 1..65535. Percent-escapes in
+ * user, password and path. Rejects empty host, control characters, unknown
+ * schemes (e.g. "http://") with FTPS_ERR_ARG and *err set to a static
+ * message. */
+int url_parse(const char *s, struct ftps_url *u, const char **err);
+void url_clear(struct ftps_url *u); /* frees, zeroes; password bytes wiped */
+
+/* Non-zero if host is an IPv4 or IPv6 literal (no SNI, IP SAN matching). */
+int host_is_ip_literal(const char *host);
+
+#endif
