@@ -1,6 +1,7 @@
 /* ftps: an interactive FTPS client. Parses the command line, opens the
  * first connection and hands over to the command loop. */
 #include "cli/app.h"
+#include "cli/commands.h"
 #include "cli/lineedit.h"
 #include "cli/repl.h"
 #include "ftp/session.h"
@@ -21,7 +22,8 @@
 #endif
 
 enum { OPT_CAFILE = 256, OPT_IMPLICIT, OPT_EXPLICIT, OPT_TIMEOUT, OPT_NETRC,
-       OPT_PRIORITY, OPT_CERT, OPT_KEY, OPT_VERSION };
+       OPT_PRIORITY, OPT_CERT, OPT_KEY, OPT_VERSION, OPT_TRUST,
+       OPT_TRUST_FP, OPT_KNOWN };
 
 static const struct option long_opts[] = {
 	{ "batch", required_argument, NULL, 'b' },
@@ -38,12 +40,16 @@ static const struct option long_opts[] = {
 	{ "priority", required_argument, NULL, OPT_PRIORITY },
 	{ "cert", required_argument, NULL, OPT_CERT },
 	{ "key", required_argument, NULL, OPT_KEY },
+	{ "trust", required_argument, NULL, OPT_TRUST },
+	{ "trust-fingerprint", required_argument, NULL, OPT_TRUST_FP },
+	{ "known-servers", required_argument, NULL, OPT_KNOWN },
 	{ NULL, 0, NULL, 0 },
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: ftps [options] [open] [URL|HOST]\n"
+	      "       ftps [options] trust list | add HOST[:PORT] SHA256:... | remove HOST[:PORT]\n"
 	      "\n"
 	      "  URL: ftpes://[user@]host[:port][/dir]  explicit FTPS (AUTH TLS, port 21)\n"
 	      "       ftps://[user@]host[:port][/dir]   implicit FTPS (port 990)\n"
@@ -58,6 +64,12 @@ static void usage(FILE *f)
 	      "      --cert FILE      client certificate (PEM, or PKCS#12 .p12)\n"
 	      "      --key FILE       client key (PEM)\n"
 	      "      --priority STR   GnuTLS priority string (default: TLS 1.2 and 1.3)\n"
+	      "      --trust POLICY   ask, accept-new or strict, for certificates that no CA\n"
+	      "                       vouches for (default: ask on a terminal, else strict)\n"
+	      "      --trust-fingerprint SHA256:...\n"
+	      "                       trust exactly this key for this run\n"
+	      "      --known-servers FILE\n"
+	      "                       trusted keys (default ~/.config/known_servers)\n"
 	      "      --timeout SECS   connect and read timeout (default 30)\n"
 	      "      --netrc-file F   read credentials from F instead of ~/.netrc\n"
 	      "  -v, --verbose        trace the protocol on stderr (passwords hidden)\n"
@@ -116,6 +128,20 @@ static int parse_options(struct app *a, int argc, char **argv)
 		case OPT_PRIORITY: a->opt.priority = optarg; break;
 		case OPT_CERT: a->opt.certfile = optarg; break;
 		case OPT_KEY: a->opt.keyfile = optarg; break;
+		case OPT_TRUST:
+			if (!strcmp(optarg, "ask"))
+				a->opt.trust = TRUST_POLICY_ASK;
+			else if (!strcmp(optarg, "accept-new"))
+				a->opt.trust = TRUST_POLICY_ACCEPT_NEW;
+			else if (!strcmp(optarg, "strict"))
+				a->opt.trust = TRUST_POLICY_STRICT;
+			else {
+				app_error("--trust: expected ask, accept-new or strict");
+				return 2;
+			}
+			break;
+		case OPT_TRUST_FP: a->opt.trust_fingerprint = optarg; break;
+		case OPT_KNOWN: a->opt.known_servers = optarg; break;
 		default:
 			usage(stderr);
 			return 2;
@@ -148,6 +174,11 @@ int main(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 
 	int pos = optind;
+	if (pos < argc && !strcmp(argv[pos], "trust")) {
+		/* Management without connecting. */
+		rc = cmd_trust(&a, argc - pos, argv + pos);
+		return rc == FTPS_ERR_USAGE ? 2 : rc < 0 ? 1 : 0;
+	}
 	if (pos < argc && !strcmp(argv[pos], "open"))
 		pos++;
 	if (argc - pos > 1) {
@@ -185,8 +216,9 @@ int main(int argc, char **argv)
 				print_untrusted(stderr, "ftps: cd: ", ftp_error(a.ftp));
 				rc = FTPS_ERR_REFUSED;
 			}
+			/* Bad files given on the command line are usage errors. */
 			if (rc < 0)
-				status = exit_code_for(rc);
+				status = rc == FTPS_ERR_USAGE ? 2 : exit_code_for(rc);
 		}
 	}
 	if (status == 0)
@@ -195,6 +227,7 @@ int main(int argc, char **argv)
 	ftp_session_free(a.ftp);
 	tls_config_free(a.tls);
 	target_clear(&a.target);
+	trust_state_clear(&a.trust);
 	if (in && in != stdin)
 		fclose(in);
 	return status;

@@ -4,6 +4,7 @@
 #include "cli/prompt.h"
 #include "ftp/session.h"
 #include "netrc.h"
+#include "trust/store.h"
 #include "tls/tls.h"
 #include "util/error.h"
 #include "util/sanitize.h"
@@ -60,6 +61,31 @@ void target_clear(struct target *t)
 	free(t->user);
 	free_secret(t->password);
 	memset(t, 0, sizeof(*t));
+}
+
+void trust_state_clear(struct trust_state *t)
+{
+	free(t->host);
+	free(t->how);
+	free(t->cert_text);
+	memset(t, 0, sizeof(*t));
+}
+
+char *app_known_servers_path(struct app *a)
+{
+	if (a->opt.known_servers)
+		return xstrdup(a->opt.known_servers);
+	char *p = known_default_path();
+	if (!p)
+		app_error("neither XDG_CONFIG_HOME nor HOME is set: no known_servers "
+			  "file (use --known-servers FILE)");
+	return p;
+}
+
+char *host_port(const char *host, uint16_t port)
+{
+	return strchr(host, ':') ? xasprintf("[%s]:%u", host, port)
+				 : xasprintf("%s:%u", host, port);
 }
 
 int app_set_target(struct app *a, const char *where, const char **path)
@@ -152,6 +178,41 @@ static enum trust_answer hook_check_cert(void *ctx, const char *host,
 	return cert_decide(ctx, host, port, r);
 }
 
+/* Credentials and priority, made once per run. An encrypted client key
+ * without FTPS_KEY_PASSPHRASE gets one passphrase prompt on a terminal. */
+static int make_tls_config(struct app *a)
+{
+	char *why = NULL;
+	const char *env = getenv("FTPS_KEY_PASSPHRASE");
+	struct tls_config_opts o = {
+		.cafile = a->opt.cafile,
+		.priority = a->opt.priority,
+		.certfile = a->opt.certfile,
+		.keyfile = a->opt.keyfile,
+		.key_pass = env,
+	};
+	a->tls = tls_config_new(&o, &why);
+	if (!a->tls && a->opt.certfile && !env && a->interactive) {
+		char *q = xasprintf("Passphrase for %s: ",
+				    a->opt.keyfile ? a->opt.keyfile : a->opt.certfile);
+		char *pass = prompt_secret(q);
+		free(q);
+		if (pass) {
+			free(why);
+			why = NULL;
+			o.key_pass = pass;
+			a->tls = tls_config_new(&o, &why);
+			free_secret(pass);
+		}
+	}
+	if (!a->tls) {
+		app_error("%s", why);
+		free(why);
+		return FTPS_ERR_USAGE;
+	}
+	return 0;
+}
+
 /* The user for a target: -u, the URL, ~/.netrc's login, else anonymous. */
 static char *pick_user(struct app *a)
 {
@@ -170,20 +231,9 @@ static char *pick_user(struct app *a)
 int app_connect(struct app *a)
 {
 	if (!a->tls) {
-		char *why = NULL;
-		struct tls_config_opts o = {
-			.cafile = a->opt.cafile,
-			.priority = a->opt.priority,
-			.certfile = a->opt.certfile,
-			.keyfile = a->opt.keyfile,
-			.key_pass = getenv("FTPS_KEY_PASSPHRASE"),
-		};
-		a->tls = tls_config_new(&o, &why);
-		if (!a->tls) {
-			app_error("%s", why);
-			free(why);
-			return FTPS_ERR_USAGE;
-		}
+		int rc = make_tls_config(a);
+		if (rc < 0)
+			return rc;
 	}
 	if (!a->ftp) {
 		struct ftp_hooks h = {
@@ -209,7 +259,9 @@ int app_connect(struct app *a)
 		free(user);
 	}
 	if (rc < 0) {
-		print_untrusted(stderr, "ftps: ", ftp_error(a->ftp));
+		/* A refused certificate was already explained at length. */
+		if (!(rc == FTPS_ERR_CERT && a->trust.explained))
+			print_untrusted(stderr, "ftps: ", ftp_error(a->ftp));
 		ftp_disconnect(a->ftp);
 		return rc;
 	}

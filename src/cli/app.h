@@ -10,6 +10,9 @@
 struct ftp_session;
 struct tls_config;
 
+enum trust_policy { TRUST_POLICY_DEFAULT = 0, TRUST_POLICY_ASK,
+		    TRUST_POLICY_ACCEPT_NEW, TRUST_POLICY_STRICT };
+
 /* What the command line asked for; fixed for the whole run. */
 struct options {
 	const char *batch_file;   /* -b */
@@ -22,6 +25,20 @@ struct options {
 	const char *netrc_file;
 	int timeout_s;
 	int verbose;
+	enum trust_policy trust;
+	const char *trust_fingerprint; /* --trust-fingerprint SHA256:... */
+	const char *known_servers;     /* --known-servers FILE */
+};
+
+/* The trust decision for the current connection, for `status` and for
+ * reconnecting without asking twice. */
+struct trust_state {
+	char *host;
+	uint16_t port;
+	char pin[64];
+	char *how;        /* "CA", "pinned (...)", "once", ... */
+	char *cert_text;  /* the certificate as cert_print() shows it */
+	int explained;    /* a refusal was already explained to the user */
 };
 
 /* Where the current (or last) connection goes. */
@@ -38,6 +55,7 @@ struct app {
 	struct tls_config *tls;
 	struct ftp_session *ftp;
 	struct target target;
+	struct trust_state trust;
 	int batch;          /* -b: never prompt, stop at the first failure */
 	int interactive;    /* stdin is a terminal and not batch */
 	int quit;           /* set by quit/exit/bye */
@@ -58,5 +76,11 @@ void app_disconnect(struct app *a);
 /* Set the target from what `open` or the command line gave. */
 int app_set_target(struct app *a, const char *where, const char **path);
 void target_clear(struct target *t);
+void trust_state_clear(struct trust_state *t);
+/* The known_servers file in use (--known-servers, XDG, ~/.config). Newly
+ * allocated, or NULL with an error printed. */
+char *app_known_servers_path(struct app *a);
+/* "host:port", or "[v6]:port". Newly allocated. */
+char *host_port(const char *host, uint16_t port);
 
 #endif

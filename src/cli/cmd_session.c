@@ -125,10 +125,13 @@ int cmd_status(struct app *a, int argc, char **argv)
 	printf("TLS:           %s\n", st.tls ? st.tls : "none");
 	printf("Data channels: %u opened, %u resumed the control session\n",
 	       st.data_channels, st.data_resumed);
+	printf("Trusted:       %s\n", a->trust.how ? a->trust.how : "unknown");
 	printf("Features:     ");
 	for (size_t i = 0; i < sizeof(feature_names) / sizeof(feature_names[0]); i++)
 		if (st.features & feature_names[i].bit)
 			printf(" %s", feature_names[i].name);
 	printf("\n");
+	if (a->trust.cert_text)
+		fputs(a->trust.cert_text, stdout);
 	return 0;
 }

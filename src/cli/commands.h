@@ -47,5 +47,6 @@ int cmd_put(struct app *a, int argc, char **argv);
 int cmd_lcd(struct app *a, int argc, char **argv);
 int cmd_lpwd(struct app *a, int argc, char **argv);
 int cmd_lls(struct app *a, int argc, char **argv);
+int cmd_trust(struct app *a, int argc, char **argv);
 
 #endif

@@ -94,6 +94,16 @@ static void trace(struct ftp_session *s, char dir, const char *line, size_t len)
 		s->hooks.trace(s->hooks.ctx, dir, line, len);
 }
 
+/* Under TLS 1.3 a server that demands a client certificate accepts the
+ * handshake and then hangs up: say why, or the error makes no sense. */
+static const char *lost_hint(struct ftp_session *s)
+{
+	if (s->tls && s->replies_since_tls == 0 && tls_sent_no_requested_cert(s->tls))
+		return "; the server asked for a client certificate and none was "
+		       "given (--cert)";
+	return "";
+}
+
 /* Raw control channel I/O: plain TCP before AUTH TLS, TLS after. */
 static ssize_t ctrl_read(struct ftp_session *s, char *buf, size_t n,
 			 const char **why)
@@ -121,7 +131,8 @@ static int ctrl_write(struct ftp_session *s, const char *buf, size_t n)
 	if (s->tls) {
 		int rc = tls_write_all(s->tls, buf, n, &why);
 		if (rc < 0)
-			return ftp_fail(s, rc, "sending to %s: %s", s->host, why);
+			return ftp_fail(s, rc, "sending to %s: %s%s", s->host, why,
+					lost_hint(s));
 		return 0;
 	}
 	while (n > 0) {
@@ -201,6 +212,7 @@ int ftp_read_reply(struct ftp_session *s)
 			buf_consume(&s->rbuf, (size_t)used);
 			if (reply_parser_done(s->parser)) {
 				reply_parser_take(s->parser, &s->last);
+				s->replies_since_tls++;
 				trace_reply(s);
 				return s->last.code;
 			}
@@ -211,6 +223,7 @@ int ftp_read_reply(struct ftp_session *s)
 		if (n <= 0) {
 			int code = n == 0 || n == FTPS_ERR_TRUNCATED
 					   ? FTPS_ERR_CONNECT : (int)n;
+			const char *hint = lost_hint(s);
 			ftp_drop(s);
 			if (code == FTPS_ERR_TIMEOUT)
 				return ftp_fail(s, code,
@@ -219,9 +232,10 @@ int ftp_read_reply(struct ftp_session *s)
 			if (code == FTPS_ERR_INTERRUPTED)
 				return ftp_fail(s, code, "interrupted");
 			return ftp_fail(s, code,
-					"connection to %s lost (%s)", s->host,
+					"connection to %s lost (%s)%s", s->host,
 					n == 0 || n == FTPS_ERR_TRUNCATED
-						? "closed by the server" : why);
+						? "closed by the server" : why,
+					hint);
 		}
 		buf_append(&s->rbuf, chunk, (size_t)n);
 	}
@@ -254,6 +268,7 @@ static int secure_control(struct ftp_session *s)
 {
 	const char *why = NULL;
 	s->tls = tls_conn_new(s->tls_cfg, s->fd, s->host, s->timeout_ms, NULL);
+	s->replies_since_tls = 0;
 	if (!s->tls)
 		return ftp_fail(s, FTPS_ERR_TLS, "cannot start TLS");
 	int rc = tls_handshake(s->tls, &why);

@@ -28,6 +28,7 @@ struct ftp_session {
 	char msg[1024];            /* ftp_reply_msg() */
 
 	unsigned features;
+	unsigned replies_since_tls; /* 0: the server may be refusing us */
 	int no_epsv;               /* EPSV refused once: use PASV */
 	unsigned data_channels, data_resumed;
 };

@@ -15,10 +15,12 @@
 struct tls_config {
 	gnutls_certificate_credentials_t cred;
 	gnutls_priority_t prio;
+	int have_cert;
 };
 
 struct tls_conn {
 	gnutls_session_t s;
+	int have_cert;
 	int fd;
 	int timeout_ms;
 	char desc[128];
@@ -72,6 +74,7 @@ struct tls_config *tls_config_new(const struct tls_config_opts *o, char **why)
 					 o->certfile, gnutls_strerror(rc));
 			goto fail;
 		}
+		c->have_cert = 1;
 	}
 	rc = gnutls_priority_init2(&c->prio,
 				   o->priority ? o->priority : TLS_DEFAULT_PRIORITY,
@@ -105,6 +108,7 @@ struct tls_conn *tls_conn_new(struct tls_config *cfg, int fd,
 {
 	struct tls_conn *c = xcalloc(1, sizeof(*c));
 	c->fd = fd;
+	c->have_cert = cfg->have_cert;
 	c->timeout_ms = timeout_ms;
 	/* Tickets stay enabled: TLS 1.3 resumption needs them. */
 	if (gnutls_init(&c->s, GNUTLS_CLIENT) < 0) {
@@ -247,6 +251,11 @@ void tls_bye(struct tls_conn *c)
 int tls_is_resumed(const struct tls_conn *c)
 {
 	return gnutls_session_is_resumed(c->s) != 0;
+}
+
+int tls_sent_no_requested_cert(const struct tls_conn *c)
+{
+	return !c->have_cert && gnutls_certificate_client_get_request_status(c->s);
 }
 
 int tls_same_peer_cert(const struct tls_conn *a, const struct tls_conn *b)

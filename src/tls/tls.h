@@ -53,6 +53,8 @@ int tls_finish_upload(struct tls_conn *c, int fd, const char **why);
 void tls_bye(struct tls_conn *c);
 
 int tls_is_resumed(const struct tls_conn *c);
+/* Non-zero if the server asked for a client certificate and we had none. */
+int tls_sent_no_requested_cert(const struct tls_conn *c);
 /* Non-zero if both peers presented the same leaf certificate. */
 int tls_same_peer_cert(const struct tls_conn *a, const struct tls_conn *b);
 /* "TLS1.3 AES-256-GCM" style description, static storage inside c. */

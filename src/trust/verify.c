@@ -4,6 +4,7 @@
 #include "util/error.h"
 #include "util/xmalloc.h"
 
+#include <arpa/inet.h>
 #include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
@@ -59,19 +60,10 @@ static void collect_sans(gnutls_x509_crt_t crt, struct cert_report *r)
 			buf[len] = '\0';
 			entry = xasprintf("DNS:%s", buf);
 		} else if (type == GNUTLS_SAN_IPADDRESS && (len == 4 || len == 16)) {
-			char ip[64];
-			if (len == 4)
-				snprintf(ip, sizeof(ip), "%u.%u.%u.%u",
-					 (unsigned char)buf[0], (unsigned char)buf[1],
-					 (unsigned char)buf[2], (unsigned char)buf[3]);
-			else {
-				int o = 0;
-				for (int k = 0; k < 16; k += 2)
-					o += snprintf(ip + o, sizeof(ip) - o, "%s%x",
-						      k ? ":" : "",
-						      (unsigned char)buf[k] << 8 |
-							      (unsigned char)buf[k + 1]);
-			}
+			char ip[INET6_ADDRSTRLEN];
+			if (!inet_ntop(len == 4 ? AF_INET : AF_INET6, buf, ip,
+				       sizeof(ip)))
+				continue;
 			entry = xasprintf("IP:%s", ip);
 		} else {
 			continue;

@@ -17,6 +17,7 @@
 #       --key FILE            reuse this key instead of generating a new one
 #       --expired             valid 2020-01-01 .. 2020-12-31 only
 #       --not-yet-valid       valid from 2090-01-01
+#       --client              a TLS client certificate (default: server)
 #       Reuses existing output files (cached per DIR).
 #
 #   Convenience wrappers (all in DIR, all for localhost/127.0.0.1/::1 unless said):
@@ -94,7 +95,7 @@ certs_make() {
 _certs_make_locked() {
 	local name=$1 dir=$2
 	shift 2
-	local selfsigned=0 cn=localhost key="" validity=normal
+	local selfsigned=0 cn=localhost key="" validity=normal purpose=tls_www_server
 	local -a dns=() ips=()
 	while (($#)); do
 		case $1 in
@@ -105,6 +106,7 @@ _certs_make_locked() {
 		--key) key=$2; shift ;;
 		--expired) validity=expired ;;
 		--not-yet-valid) validity=future ;;
+		--client) purpose=tls_www_client ;;
 		*) _certs_die "certs_make: unknown option $1"; return 1 ;;
 		esac
 		shift
@@ -144,7 +146,7 @@ _certs_make_locked() {
 			echo 'expiration_date = "2099-12-31 23:59:59"'
 			;;
 		esac
-		echo "tls_www_server"
+		echo "$purpose"
 		echo "signing_key"
 		echo "encryption_key"
 	} >"$tmpl"
@@ -172,4 +174,13 @@ certs_make_wrongname() {
 # certs_fingerprint FILE
 certs_fingerprint() {
 	"$CERTTOOL" --fingerprint --hash sha256 --infile "${1:?certs_fingerprint FILE}" 2>/dev/null
+}
+
+# certs_pin FILE -> "SHA256:<base64 without padding>" of the certificate's
+# public key (SubjectPublicKeyInfo), computed independently of ftps.
+certs_pin() {
+	"$CERTTOOL" --pubkey-info --load-certificate "${1:?certs_pin FILE}" --outder 2>/dev/null |
+		sha256sum | cut -d' ' -f1 |
+		/usr/bin/python3 -c 'import sys, base64, binascii
+print("SHA256:" + base64.b64encode(binascii.unhexlify(sys.stdin.read().strip())).decode().rstrip("="))'
 }

@@ -95,3 +95,8 @@ ftps_batch() {
 random_file() {
 	head -c "${2:?random_file PATH SIZE}" /dev/urandom >"${1:?random_file PATH SIZE}"
 }
+
+# re TEXT: TEXT with regular-expression characters escaped (pins hold + and /)
+re() {
+	printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'
+}
