@@ -34,8 +34,10 @@ void cert_print(FILE *f, const char *host, uint16_t port,
 	char *h = sanitize_str(host);
 	fprintf(f, "Server:       %s port %u\n", h, port);
 	free(h);
-	if (r->reasons) {
-		fputs("Not trusted:\n", f);
+	if (!r->reasons)
+		fputs("Verification: OK (chain and name checked against the trust store)\n", f);
+	else {
+		fputs("Verification: FAILED\n", f);
 		for (unsigned bit = 1; bit <= CERT_NO_CERT; bit <<= 1)
 			if (r->reasons & bit)
 				fprintf(f, "  - %s\n", cert_reason_text(bit));

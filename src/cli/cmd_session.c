@@ -131,7 +131,9 @@ int cmd_status(struct app *a, int argc, char **argv)
 		if (st.features & feature_names[i].bit)
 			printf(" %s", feature_names[i].name);
 	printf("\n");
-	if (a->trust.cert_text)
+	if (a->trust.cert_text) {
+		printf("Certificate:\n");
 		fputs(a->trust.cert_text, stdout);
+	}
 	return 0;
 }
