@@ -169,6 +169,7 @@ int main(int argc, char **argv)
 {
 	struct app a;
 	memset(&a, 0, sizeof(a));
+	settings_defaults(&a.settings);
 	int rc = parse_options(&a, argc, argv);
 	if (rc)
 		return rc < 0 ? 0 : rc;
@@ -212,7 +213,7 @@ int main(int argc, char **argv)
 			status = 2;
 		else {
 			rc = app_connect(&a);
-			if (rc == 0 && path && *path && ftp_cwd(a.ftp, path) < 0) {
+			if (rc == 0 && path && *path && app_cd(&a, path) < 0) {
 				print_untrusted(stderr, "ftps: cd: ", ftp_error(a.ftp));
 				rc = FTPS_ERR_REFUSED;
 			}
@@ -228,6 +229,7 @@ int main(int argc, char **argv)
 	tls_config_free(a.tls);
 	target_clear(&a.target);
 	trust_state_clear(&a.trust);
+	free(a.remote_cwd);
 	if (in && in != stdin)
 		fclose(in);
 	return status;

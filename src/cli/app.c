@@ -2,6 +2,7 @@
 #include "cli/app.h"
 #include "cli/cert_ui.h"
 #include "cli/prompt.h"
+#include "ftp/ops.h"
 #include "ftp/session.h"
 #include "netrc.h"
 #include "trust/store.h"
@@ -228,22 +229,25 @@ static char *pick_user(struct app *a)
 	return login ? login : xstrdup("anonymous");
 }
 
-int app_connect(struct app *a)
+static struct ftp_session *new_session(struct app *a)
+{
+	struct ftp_hooks h = {
+		.ctx = a,
+		.trace = hook_trace,
+		.check_cert = hook_check_cert,
+		.password = hook_password,
+		.cancelled = hook_cancelled,
+	};
+	return ftp_session_new(&h);
+}
+
+/* Connect and log in s to the current target; errors printed. */
+static int connect_session(struct app *a, struct ftp_session *s)
 {
 	if (!a->tls) {
 		int rc = make_tls_config(a);
 		if (rc < 0)
 			return rc;
-	}
-	if (!a->ftp) {
-		struct ftp_hooks h = {
-			.ctx = a,
-			.trace = hook_trace,
-			.check_cert = hook_check_cert,
-			.password = hook_password,
-			.cancelled = hook_cancelled,
-		};
-		a->ftp = ftp_session_new(&h);
 	}
 	struct ftp_connect_opts co = {
 		.host = a->target.host,
@@ -252,24 +256,87 @@ int app_connect(struct app *a)
 		.timeout_ms = a->opt.timeout_s * 1000,
 		.tls = a->tls,
 	};
-	int rc = ftp_connect(a->ftp, &co);
+	int rc = ftp_connect(s, &co);
 	if (rc == 0) {
 		char *user = pick_user(a);
-		rc = ftp_login(a->ftp, user);
+		rc = ftp_login(s, user);
 		free(user);
 	}
 	if (rc < 0) {
 		/* A refused certificate was already explained at length. */
 		if (!(rc == FTPS_ERR_CERT && a->trust.explained))
-			print_untrusted(stderr, "ftps: ", ftp_error(a->ftp));
-		ftp_disconnect(a->ftp);
+			print_untrusted(stderr, "ftps: ", ftp_error(s));
+		ftp_disconnect(s);
 		return rc;
+	}
+	ftp_set_passive(s, a->settings.passive);
+	return 0;
+}
+
+int app_connect(struct app *a)
+{
+	if (!a->ftp)
+		a->ftp = new_session(a);
+	int rc = connect_session(a, a->ftp);
+	a->want_connected = rc == 0;
+	return rc;
+}
+
+struct ftp_session *app_open_extra(struct app *a)
+{
+	char *cwd = NULL;
+	if (ftp_pwd(a->ftp, &cwd) < 0)
+		return NULL;
+	struct ftp_session *s = new_session(a);
+	int rc = connect_session(a, s);
+	if (rc == 0 && ftp_cwd(s, cwd) < 0) {
+		print_untrusted(stderr, "ftps: ", ftp_error(s));
+		rc = FTPS_ERR_REFUSED;
+	}
+	if (rc == 0 && ftp_is_ascii(a->ftp))
+		rc = ftp_set_type(s, 1);
+	free(cwd);
+	if (rc < 0) {
+		ftp_session_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int app_ensure_connected(struct app *a)
+{
+	if (a->ftp && ftp_is_connected(a->ftp))
+		return 0;
+	if (!a->want_connected || !a->settings.reconnect || !a->target.host)
+		return FTPS_ERR_NOTCONN;
+	char *where = host_port(a->target.host, a->target.port);
+	print_untrusted(stderr, "ftps: reconnecting to ", where);
+	free(where);
+	/* The remote directory is lost with the connection: go back to it. */
+	char *cwd = a->remote_cwd ? xstrdup(a->remote_cwd) : NULL;
+	int rc = app_connect(a);
+	if (rc == 0 && cwd && ftp_cwd(a->ftp, cwd) < 0)
+		print_untrusted(stderr, "ftps: cd: ", ftp_error(a->ftp));
+	free(cwd);
+	return rc;
+}
+
+int app_cd(struct app *a, const char *path)
+{
+	int rc = path ? ftp_cwd(a->ftp, path) : ftp_cdup(a->ftp);
+	if (rc < 0)
+		return rc;
+	char *abs = NULL;
+	if (ftp_pwd(a->ftp, &abs) == 0) {
+		free(a->remote_cwd);
+		a->remote_cwd = abs;
 	}
 	return 0;
 }
 
 void app_disconnect(struct app *a)
 {
+	a->want_connected = 0;
 	if (a->ftp)
 		ftp_disconnect(a->ftp);
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli/settings.h"
 #include "url.h"
 
 struct ftp_session;
@@ -56,6 +57,9 @@ struct app {
 	struct ftp_session *ftp;
 	struct target target;
 	struct trust_state trust;
+	struct settings settings;
+	int want_connected; /* connected by the user, not closed by them */
+	char *remote_cwd;   /* after cd: where a reconnect goes back to */
 	int batch;          /* -b: never prompt, stop at the first failure */
 	int interactive;    /* stdin is a terminal and not batch */
 	int quit;           /* set by quit/exit/bye */
@@ -73,6 +77,14 @@ int exit_code_for(int err);
  * its own errors. 0 or a negative ftps_err. */
 int app_connect(struct app *a);
 void app_disconnect(struct app *a);
+/* One more logged-in connection to the same target, in the same remote
+ * directory and mode (parallel transfers); NULL with the error printed. */
+struct ftp_session *app_open_extra(struct app *a);
+/* Before a command that needs a connection: reconnect if it was lost and
+ * `set reconnect` is on. 0 when connected. */
+int app_ensure_connected(struct app *a);
+/* Change the remote directory (NULL: CDUP) and remember it for reconnects. */
+int app_cd(struct app *a, const char *path);
 /* Set the target from what `open` or the command line gave. */
 int app_set_target(struct app *a, const char *where, const char **path);
 void target_clear(struct target *t);

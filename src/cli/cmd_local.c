@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -63,4 +65,47 @@ int cmd_lls(struct app *a, int argc, char **argv)
 		return FTPS_ERR_LOCAL;
 	}
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : FTPS_ERR_LOCAL;
+}
+
+int cmd_lmkdir(struct app *a, int argc, char **argv)
+{
+	(void)a;
+	for (int i = 1; i < argc; i++) {
+		if (mkdir(argv[i], 0777) < 0) {
+			app_error("lmkdir: %s: %s", argv[i], strerror(errno));
+			return FTPS_ERR_LOCAL;
+		}
+	}
+	return 0;
+}
+
+/* "!command" runs command with /bin/sh; "!" alone starts $SHELL. The child
+ * gets the terminal's default SIGINT so Ctrl-C stops it, not us. */
+int run_shell(const char *command)
+{
+	const char *shell = getenv("SHELL");
+	if (!shell || !*shell)
+		shell = "/bin/sh";
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		if (*command)
+			execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+		else
+			execl(shell, shell, (char *)NULL);
+		_exit(127);
+	}
+	int status = 0;
+	if (pid < 0)
+		return FTPS_ERR_LOCAL;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return FTPS_ERR_LOCAL;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	app_error("!%s: exited with status %d", command,
+		  WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	return FTPS_ERR_LOCAL;
 }

@@ -1,25 +1,36 @@
-/* Remote directory commands: cd, pwd, ls. */
+/* Remote commands without file transfers: directories, listings, deletion,
+ * renaming, permissions, sizes, times and raw commands. */
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "cli/remote_list.h"
+#include "ftp/ops.h"
 #include "ftp/session.h"
 #include "proto/listing.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/sanitize.h"
 #include "util/xmalloc.h"
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #define LISTING_MAX (64u * 1024 * 1024)
 #define LISTING_MAX_ENTRIES 1000000
+#define RM_MAX_DEPTH 64
 
 /* A failed engine call: print its reason under the command's name. */
-static int report(struct app *a, const char *cmd, int rc)
+static int report(struct app *a, const char *cmd, const char *what, int rc)
 {
-	char *prefix = xasprintf("ftps: %s: ", cmd);
-	print_untrusted(stderr, prefix, ftp_error(a->ftp));
+	char *prefix = what ? xasprintf("ftps: %s: %s: ", cmd, what)
+			    : xasprintf("ftps: %s: ", cmd);
+	char *safe = sanitize_str(prefix);
+	print_untrusted(stderr, safe, ftp_error(a->ftp));
+	free(safe);
 	free(prefix);
 	return rc;
 }
@@ -27,8 +38,16 @@ static int report(struct app *a, const char *cmd, int rc)
 int cmd_cd(struct app *a, int argc, char **argv)
 {
 	(void)argc;
-	int rc = ftp_cwd(a->ftp, argv[1]);
-	return rc < 0 ? report(a, "cd", rc) : 0;
+	int rc = app_cd(a, argv[1]);
+	return rc < 0 ? report(a, "cd", argv[1], rc) : 0;
+}
+
+int cmd_cdup(struct app *a, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	int rc = app_cd(a, NULL);
+	return rc < 0 ? report(a, "cdup", NULL, rc) : 0;
 }
 
 int cmd_pwd(struct app *a, int argc, char **argv)
@@ -38,11 +57,13 @@ int cmd_pwd(struct app *a, int argc, char **argv)
 	char *path = NULL;
 	int rc = ftp_pwd(a->ftp, &path);
 	if (rc < 0)
-		return report(a, "pwd", rc);
+		return report(a, "pwd", NULL, rc);
 	print_untrusted(stdout, "Remote working directory: ", path);
 	free(path);
 	return 0;
 }
+
+/* --- ls, dir, nlist --- */
 
 static int sink_buf(void *ctx, const void *p, size_t n)
 {
@@ -60,74 +81,383 @@ static int digits(int64_t v)
 	return d;
 }
 
-/* Parse every line; show parsed entries uniformly and anything the parsers
- * do not understand as it came (made safe), so nothing is silently lost. */
-static void print_listing(const char *data, size_t len, int mlsd)
-{
-	int64_t now = (int64_t)time(NULL);
-	struct ftp_entry *v = NULL;
-	char **raw = NULL;
-	size_t n = 0;
-	int width = 1;
+struct listing {
+	struct ftp_entry *v;
+	char **raw;      /* lines no parser understood, shown as they came */
+	size_t n;
+};
 
-	for (const char *p = data, *end = data + len; p < end && n < LISTING_MAX_ENTRIES;) {
+static void listing_free(struct listing *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		ftp_entry_clear(&l->v[i]);
+		free(l->raw[i]);
+	}
+	free(l->v);
+	free(l->raw);
+}
+
+static void parse_all(const char *data, size_t len, int mlsd, int64_t now,
+		      const char *pattern, struct listing *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (const char *p = data, *end = data + len;
+	     p < end && out->n < LISTING_MAX_ENTRIES;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		char *line = xstrndup(p, l > 0 && p[l - 1] == '\r' ? l - 1 : l);
 		p += l + (nl ? 1 : 0);
 		struct ftp_entry e;
-		int rc = mlsd ? parse_mlsd_line(line, &e)
-			      : parse_list_line(line, now, &e);
-		if (rc < 0) {
-			if (*line && strncmp(line, "total ", 6)) {
-				v = xrealloc(v, (n + 1) * sizeof(*v));
-				raw = xrealloc(raw, (n + 1) * sizeof(*raw));
-				memset(&v[n], 0, sizeof(v[n]));
-				raw[n++] = line;
-			} else {
-				free(line);
-			}
-			continue;
-		}
-		free(line);
-		if (!strcmp(e.name, ".") || !strcmp(e.name, "..")) {
+		int rc = mlsd ? parse_mlsd_line(line, &e) : parse_list_line(line, now, &e);
+		int keep_raw = rc < 0 && *line && strncmp(line, "total ", 6) && !pattern;
+		if (rc == 0 && (!strcmp(e.name, ".") || !strcmp(e.name, "..") ||
+				(pattern && fnmatch(pattern, e.name, FNM_PERIOD)))) {
 			ftp_entry_clear(&e);
+			rc = -1;
+		}
+		if (rc < 0 && !keep_raw) {
+			free(line);
 			continue;
 		}
-		v = xrealloc(v, (n + 1) * sizeof(*v));
-		raw = xrealloc(raw, (n + 1) * sizeof(*raw));
-		v[n] = e;
-		raw[n++] = NULL;
-		if (e.size >= 0 && digits(e.size) > width)
-			width = digits(e.size);
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
+		out->raw = xrealloc(out->raw, (out->n + 1) * sizeof(*out->raw));
+		if (rc < 0)
+			memset(&out->v[out->n], 0, sizeof(e));
+		else
+			out->v[out->n] = e;
+		out->raw[out->n++] = rc < 0 ? line : (free(line), NULL);
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (raw[i]) {
-			print_untrusted(stdout, "", raw[i]);
-			free(raw[i]);
-			continue;
-		}
-		char *s = format_entry_long(&v[i], now, width);
-		puts(s);
-		free(s);
-		ftp_entry_clear(&v[i]);
-	}
-	free(v);
-	free(raw);
 }
 
-int cmd_ls(struct app *a, int argc, char **argv)
+static void print_long(const struct listing *l, int64_t now)
 {
+	int width = 1;
+	for (size_t i = 0; i < l->n; i++)
+		if (!l->raw[i] && l->v[i].size >= 0 && digits(l->v[i].size) > width)
+			width = digits(l->v[i].size);
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->raw[i]) {
+			print_untrusted(stdout, "", l->raw[i]);
+			continue;
+		}
+		char *s = format_entry_long(&l->v[i], now, width);
+		puts(s);
+		free(s);
+	}
+}
+
+/* Names only: in columns on a terminal, one per line otherwise. */
+static void print_short(const struct listing *l)
+{
+	char **names = xcalloc(l->n + 1, sizeof(*names));
+	size_t widest = 0, n = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->raw[i])
+			continue;
+		names[n] = sanitize_str(l->v[i].name);
+		if (strlen(names[n]) > widest)
+			widest = strlen(names[n]);
+		n++;
+	}
+	struct winsize ws;
+	int cols = 1;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > widest + 2)
+		cols = (int)(ws.ws_col / (widest + 2));
+	size_t rows = (n + (size_t)cols - 1) / (size_t)cols;
+	for (size_t r = 0; r < rows; r++) {
+		for (size_t c = 0; c < (size_t)cols; c++) {
+			size_t i = c * rows + r;
+			if (i >= n)
+				continue;
+			int last = c + 1 == (size_t)cols || (c + 1) * rows + r >= n;
+			if (last)
+				fputs(names[i], stdout);
+			else
+				printf("%-*s", (int)widest + 2, names[i]);
+		}
+		putchar('\n');
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static int list_common(struct app *a, const char *cmd, int argc, char **argv, int longform)
+{
+	const char *path = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-l"))
+			longform = 1;
+		else if (!path)
+			path = argv[i];
+		else {
+			app_error("usage: %s [-l] [PATH|GLOB]", cmd);
+			return FTPS_ERR_USAGE;
+		}
+	}
+	/* A glob lists its directory and keeps the matching names. */
+	char *dir = NULL;
+	const char *pattern = NULL;
+	if (path && has_glob(path_base(path))) {
+		pattern = path_base(path);
+		dir = xstrndup(path, (size_t)(pattern - path));
+		path = *dir ? dir : NULL;
+	}
 	struct buf out = { 0 };
 	struct ftp_sink sink = { sink_buf, &out };
 	int mlsd = 0;
-	int rc = ftp_list(a->ftp, argc > 1 ? argv[1] : NULL, &mlsd, &sink,
-			  LISTING_MAX);
+	int rc = ftp_list(a->ftp, path, &mlsd, &sink, LISTING_MAX);
+	if (rc == FTPS_ERR_REFUSED && mlsd && path) {
+		/* MLSD takes directories only: "ls FILE" asks LIST. */
+		buf_reset(&out);
+		mlsd = -1;
+		rc = ftp_list(a->ftp, path, &mlsd, &sink, LISTING_MAX);
+	}
 	if (rc < 0) {
 		buf_free(&out);
-		return report(a, "ls", rc);
+		free(dir);
+		return report(a, cmd, path, rc);
 	}
-	print_listing(out.data ? out.data : "", out.len, mlsd);
+	struct listing l;
+	int64_t now = (int64_t)time(NULL);
+	parse_all(out.data ? out.data : "", out.len, mlsd, now, pattern, &l);
+	if (longform)
+		print_long(&l, now);
+	else
+		print_short(&l);
+	listing_free(&l);
+	buf_free(&out);
+	free(dir);
+	if (pattern && l.n == 0) {
+		app_error("%s: %s: no match", cmd, argv[argc - 1]);
+		return FTPS_ERR_ARG;
+	}
+	return 0;
+}
+
+int cmd_ls(struct app *a, int argc, char **argv) { return list_common(a, "ls", argc, argv, 0); }
+int cmd_dir(struct app *a, int argc, char **argv) { return list_common(a, "dir", argc, argv, 1); }
+
+int cmd_nlist(struct app *a, int argc, char **argv)
+{
+	struct buf out = { 0 };
+	struct ftp_sink sink = { sink_buf, &out };
+	int rc = ftp_nlist(a->ftp, argc > 1 ? argv[1] : NULL, &sink, LISTING_MAX);
+	if (rc < 0) {
+		buf_free(&out);
+		return report(a, "nlist", argc > 1 ? argv[1] : NULL, rc);
+	}
+	const char *p = out.data ? out.data : "", *end = p + out.len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *safe = sanitize(p, l > 0 && p[l - 1] == '\r' ? l - 1 : l);
+		puts(safe);
+		free(safe);
+		p += l + (nl ? 1 : 0);
+	}
 	buf_free(&out);
 	return 0;
+}
+
+/* --- mkdir, rmdir, rm, rename, chmod --- */
+
+/* mkdir -p: create each component; those that exist answer 550, so only
+ * the whole path must exist at the end. */
+static int mkdir_parents(struct app *a, const char *path)
+{
+	char *home = NULL;
+	int rc = ftp_pwd(a->ftp, &home);
+	if (rc < 0)
+		return report(a, "mkdir", path, rc);
+	char *copy = xstrdup(path);
+	for (char *p = copy + (*copy == '/'); ftp_is_connected(a->ftp); p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		rc = ftp_mkdir(a->ftp, copy);
+		*p = c;
+		if (!c)
+			break;
+	}
+	free(copy);
+	if (rc < 0 && ftp_is_connected(a->ftp) && ftp_cwd(a->ftp, path) == 0)
+		rc = ftp_cwd(a->ftp, home); /* it existed already */
+	free(home);
+	return rc < 0 ? report(a, "mkdir", path, rc) : 0;
+}
+
+int cmd_mkdir(struct app *a, int argc, char **argv)
+{
+	int parents = 0, rc = 0, first = 1;
+	if (argc > 1 && !strcmp(argv[1], "-p"))
+		parents = first = 2;
+	if (first >= argc) {
+		app_error("usage: mkdir [-p] DIR...");
+		return FTPS_ERR_USAGE;
+	}
+	for (int i = first; i < argc && rc == 0; i++) {
+		if (parents)
+			rc = mkdir_parents(a, argv[i]);
+		else if ((rc = ftp_mkdir(a->ftp, argv[i])) < 0)
+			report(a, "mkdir", argv[i], rc);
+	}
+	return rc;
+}
+
+int cmd_rmdir(struct app *a, int argc, char **argv)
+{
+	int rc = 0;
+	for (int i = 1; i < argc && rc == 0; i++)
+		if ((rc = ftp_rmdir(a->ftp, argv[i])) < 0)
+			report(a, "rmdir", argv[i], rc);
+	return rc;
+}
+
+static int rm_tree(struct app *a, const char *dir, int depth)
+{
+	if (depth > RM_MAX_DEPTH) {
+		app_error("rm: %s: deeper than %d levels", dir, RM_MAX_DEPTH);
+		return FTPS_ERR_TOOLONG;
+	}
+	struct rlist l;
+	int rc = remote_list(a->ftp, dir, &l);
+	if (rc < 0)
+		return report(a, "rm", dir, rc);
+	for (size_t i = 0; i < l.n && rc == 0; i++) {
+		if (l.v[i].is_dir == 1)
+			rc = rm_tree(a, l.v[i].path, depth + 1);
+		else if ((rc = ftp_delete(a->ftp, l.v[i].path)) < 0)
+			report(a, "rm", l.v[i].path, rc);
+	}
+	rlist_clear(&l);
+	if (rc == 0 && (rc = ftp_rmdir(a->ftp, dir)) < 0)
+		report(a, "rm", dir, rc);
+	return rc;
+}
+
+int cmd_rm(struct app *a, int argc, char **argv)
+{
+	int recursive = 0, first = 1, rc = 0;
+	if (argc > 1 && !strcmp(argv[1], "-r"))
+		recursive = first = 2;
+	if (first >= argc) {
+		app_error("usage: rm [-r] PATH|GLOB...");
+		return FTPS_ERR_USAGE;
+	}
+	for (int i = first; i < argc && rc == 0; i++) {
+		struct rlist l;
+		rc = remote_glob(a->ftp, argv[i], &l);
+		if (rc < 0 && rc != FTPS_ERR_ARG && rc != FTPS_ERR_USAGE)
+			report(a, "rm", argv[i], rc);
+		for (size_t k = 0; k < l.n && rc == 0; k++) {
+			rc = ftp_delete(a->ftp, l.v[k].path);
+			/* DELE refuses directories: with -r, empty them first. */
+			if (rc < 0 && recursive && l.v[k].is_dir != 0 &&
+			    ftp_is_connected(a->ftp))
+				rc = rm_tree(a, l.v[k].path, 0);
+			else if (rc < 0)
+				report(a, "rm", l.v[k].path, rc);
+		}
+		rlist_clear(&l);
+	}
+	return rc;
+}
+
+int cmd_rename(struct app *a, int argc, char **argv)
+{
+	(void)argc;
+	int rc = ftp_rename(a->ftp, argv[1], argv[2]);
+	return rc < 0 ? report(a, "rename", argv[1], rc) : 0;
+}
+
+int cmd_chmod(struct app *a, int argc, char **argv)
+{
+	const char *mode = argv[1];
+	if (strspn(mode, "01234567") != strlen(mode) || strlen(mode) > 4) {
+		app_error("chmod: %s: expected an octal mode such as 644", mode);
+		return FTPS_ERR_USAGE;
+	}
+	int rc = 0;
+	for (int i = 2; i < argc && rc == 0; i++) {
+		struct rlist l;
+		rc = remote_glob(a->ftp, argv[i], &l);
+		if (rc < 0 && rc != FTPS_ERR_ARG && rc != FTPS_ERR_USAGE)
+			report(a, "chmod", argv[i], rc);
+		for (size_t k = 0; k < l.n && rc == 0; k++)
+			if ((rc = ftp_chmod(a->ftp, mode, l.v[k].path)) < 0)
+				report(a, "chmod", l.v[k].path, rc);
+		rlist_clear(&l);
+	}
+	return rc;
+}
+
+/* --- size, mtime, quote --- */
+
+int cmd_size(struct app *a, int argc, char **argv)
+{
+	int rc = 0;
+	for (int i = 1; i < argc && rc == 0; i++) {
+		int64_t size;
+		if ((rc = ftp_size(a->ftp, argv[i], &size)) < 0) {
+			report(a, "size", argv[i], rc);
+			break;
+		}
+		char *safe = sanitize_str(argv[i]);
+		printf("%s: %lld\n", safe, (long long)size);
+		free(safe);
+	}
+	return rc;
+}
+
+int cmd_mtime(struct app *a, int argc, char **argv)
+{
+	int rc = 0;
+	for (int i = 1; i < argc && rc == 0; i++) {
+		int64_t t;
+		if ((rc = ftp_mdtm(a->ftp, argv[i], &t)) < 0) {
+			report(a, "mtime", argv[i], rc);
+			break;
+		}
+		time_t tt = (time_t)t;
+		struct tm tm;
+		char when[64];
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %Z", localtime_r(&tt, &tm));
+		char *safe = sanitize_str(argv[i]);
+		printf("%s: %s\n", safe, when);
+		free(safe);
+	}
+	return rc;
+}
+
+/* quote/site: the words as typed, one line to the server, its answer shown
+ * made safe. A 4xx/5xx answer makes the command fail. */
+int cmd_quote(struct app *a, int argc, char **argv)
+{
+	struct buf line = { 0 };
+	int site = argv[0][0] == 's';
+	if (site)
+		buf_append_str(&line, "SITE");
+	for (int i = 1; i < argc; i++)
+		buf_printf(&line, "%s%s", line.len ? " " : "", argv[i]);
+	int rc = ftp_raw(a->ftp, line.data);
+	buf_free(&line);
+	if (rc < 0)
+		return report(a, site ? "site" : "quote", NULL, rc);
+	/* Line by line, each made safe. */
+	const char *t = ftp_last_text(a->ftp);
+	char code[16];
+	snprintf(code, sizeof(code), "%d ", rc);
+	for (int first = 1;; first = 0) {
+		size_t l = strcspn(t, "\n");
+		char *one = xstrndup(t, l);
+		print_untrusted(stdout, first ? code : "    ", one);
+		free(one);
+		if (!t[l])
+			break;
+		t += l + 1;
+	}
+	return rc >= 400 ? FTPS_ERR_REFUSED : 0;
 }

@@ -1,6 +1,7 @@
 /* Session commands: open, close, user, status, help, quit. */
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "ftp/ops.h"
 #include "ftp/session.h"
 #include "util/error.h"
 #include "util/xmalloc.h"
@@ -13,7 +14,7 @@
 static int open_and_cd(struct app *a, const char *path)
 {
 	int rc = app_connect(a);
-	if (rc == 0 && path && *path && ftp_cwd(a->ftp, path) < 0) {
+	if (rc == 0 && path && *path && app_cd(a, path) < 0) {
 		print_untrusted(stderr, "ftps: cd: ", ftp_error(a->ftp));
 		rc = FTPS_ERR_REFUSED;
 	}
@@ -34,6 +35,8 @@ int cmd_open(struct app *a, int argc, char **argv)
 			return rc;
 	}
 	app_disconnect(a);
+	free(a->remote_cwd);
+	a->remote_cwd = NULL;
 	return open_and_cd(a, path);
 }
 
@@ -96,10 +99,14 @@ int cmd_help(struct app *a, int argc, char **argv)
 		return 0;
 	}
 	for (unsigned i = 0; i < n_commands; i++) {
-		char left[64];
+		char left[96];
 		snprintf(left, sizeof(left), "%s %s", commands[i].name, commands[i].usage);
-		printf("  %-28s %s\n", left, commands[i].help);
+		if (strlen(left) > 28)
+			printf("  %s\n  %-28s %s\n", left, "", commands[i].help);
+		else
+			printf("  %-28s %s\n", left, commands[i].help);
 	}
+	printf("  %-28s %s\n", "!COMMAND", "run a local shell command (! alone: a shell)");
 	return 0;
 }
 
@@ -126,6 +133,8 @@ int cmd_status(struct app *a, int argc, char **argv)
 	printf("Data channels: %u opened, %u resumed the control session\n",
 	       st.data_channels, st.data_resumed);
 	printf("Trusted:       %s\n", a->trust.how ? a->trust.how : "unknown");
+	printf("Transfers:     %s, %s mode\n", ftp_is_ascii(a->ftp) ? "ascii" : "binary",
+	       a->settings.passive ? "passive" : "active");
 	printf("Features:     ");
 	for (size_t i = 0; i < sizeof(feature_names) / sizeof(feature_names[0]); i++)
 		if (st.features & feature_names[i].bit)
@@ -136,4 +145,54 @@ int cmd_status(struct app *a, int argc, char **argv)
 		fputs(a->trust.cert_text, stdout);
 	}
 	return 0;
+}
+
+int cmd_passive(struct app *a, int argc, char **argv)
+{
+	if (argc > 1 && settings_set(&a->settings, "passive", argv[1]) < 0)
+		return FTPS_ERR_USAGE;
+	if (argc == 1)
+		a->settings.passive = !a->settings.passive;
+	if (a->ftp)
+		ftp_set_passive(a->ftp, a->settings.passive);
+	printf("Passive mode %s.\n", a->settings.passive ? "on" : "off");
+	return 0;
+}
+
+static int set_type(struct app *a, int ascii)
+{
+	int rc = ftp_set_type(a->ftp, ascii);
+	if (rc < 0)
+		print_untrusted(stderr, "ftps: ", ftp_error(a->ftp));
+	return rc;
+}
+
+int cmd_ascii(struct app *a, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return set_type(a, 1);
+}
+
+int cmd_binary(struct app *a, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return set_type(a, 0);
+}
+
+int cmd_set(struct app *a, int argc, char **argv)
+{
+	if (argc == 1) {
+		settings_print(&a->settings);
+		return 0;
+	}
+	if (argc != 3) {
+		app_error("usage: set [NAME on|off]");
+		return FTPS_ERR_USAGE;
+	}
+	int rc = settings_set(&a->settings, argv[1], argv[2]);
+	if (rc == 0 && !strcmp(argv[1], "passive") && a->ftp)
+		ftp_set_passive(a->ftp, a->settings.passive);
+	return rc;
 }

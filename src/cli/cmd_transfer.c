@@ -1,14 +1,21 @@
-/* File transfers: get and put. Downloads land in NAME.part and replace NAME
- * only once the server confirmed the whole file. */
+/* get/put and friends: argument rules, globs, recursion and parallel
+ * transfers. The per-file rules (.part, resume, sizes, times) are in
+ * xfer.c. */
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "cli/progress.h"
+#include "cli/remote_list.h"
+#include "cli/xfer.h"
+#include "ftp/ops.h"
 #include "ftp/session.h"
-#include "proto/listing.h"
 #include "util/error.h"
+#include "util/sanitize.h"
 #include "util/xmalloc.h"
 
+#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <glob.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +23,336 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *last_component(const char *path)
+#define MAX_DEPTH 64
+#define MAX_PARALLEL 16
+
+struct xfer_flags {
+	int recursive, resume, parallel;
+};
+
+struct job {
+	char *src, *dst;
+	int64_t size, mtime;
+};
+
+struct jobs {
+	struct job *v;
+	size_t n;
+	int upload;
+};
+
+static void jobs_add(struct jobs *j, char *src, char *dst, int64_t size,
+		     int64_t mtime)
 {
-	size_t len = strlen(path);
-	while (len > 1 && path[len - 1] == '/')
-		len--;
-	const char *slash = memrchr(path, '/', len);
-	return slash ? slash + 1 : path;
+	j->v = xrealloc(j->v, (j->n + 1) * sizeof(*j->v));
+	j->v[j->n++] = (struct job){ src, dst, size, mtime };
+}
+
+static void jobs_clear(struct jobs *j)
+{
+	for (size_t i = 0; i < j->n; i++) {
+		free(j->v[i].src);
+		free(j->v[i].dst);
+	}
+	free(j->v);
+	memset(j, 0, sizeof(*j));
+}
+
+/* Leading options: -r, -c, -P N (also -P4, -rc), "--" ends them. Returns the
+ * index of the first operand, or -1 after printing usage. */
+static int parse_flags(const char *cmd, int argc, char **argv, struct xfer_flags *f)
+{
+	int i = 1;
+	f->parallel = 1;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (!strcmp(argv[i], "--"))
+			return i + 1;
+		for (const char *p = argv[i] + 1; *p; p++) {
+			if (*p == 'r')
+				f->recursive = 1;
+			else if (*p == 'c')
+				f->resume = 1;
+			else if (*p == 'P') {
+				const char *v = p[1] ? p + 1 : i + 1 < argc ? argv[++i] : "";
+				char *end;
+				long n = strtol(v, &end, 10);
+				if (!*v || *end || n < 1 || n > MAX_PARALLEL) {
+					app_error("%s: -P takes a number from 1 to %d",
+						  cmd, MAX_PARALLEL);
+					return -1;
+				}
+				f->parallel = (int)n;
+				break;
+			} else {
+				app_error("%s: unknown option -%c", cmd, *p);
+				return -1;
+			}
+		}
+	}
+	return i;
+}
+
+static int is_local_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* --- building download jobs --- */
+
+static int walk_get(struct ftp_session *s, const char *rdir, const char *ldir,
+		    struct jobs *j, int depth)
+{
+	if (depth > MAX_DEPTH) {
+		app_error("get: %s: deeper than %d levels; stopping there", rdir, MAX_DEPTH);
+		return FTPS_ERR_TOOLONG;
+	}
+	if (mkdir(ldir, 0777) < 0 && !(errno == EEXIST && is_local_dir(ldir))) {
+		app_error("get: %s: %s", ldir, strerror(errno));
+		return FTPS_ERR_LOCAL;
+	}
+	struct rlist l;
+	int rc = remote_list(s, rdir, &l);
+	if (rc < 0) {
+		print_untrusted(stderr, "ftps: get: ", ftp_error(s));
+		return rc;
+	}
+	for (size_t i = 0; i < l.n && rc == 0; i++) {
+		char *local = path_join(ldir, l.v[i].name);
+		if (l.v[i].is_dir == 1) {
+			rc = walk_get(s, l.v[i].path, local, j, depth + 1);
+			free(local);
+		} else {
+			jobs_add(j, xstrdup(l.v[i].path), local, l.v[i].size, l.v[i].mtime);
+		}
+	}
+	rlist_clear(&l);
+	return rc;
+}
+
+/* Is a remote path a directory? Asked by changing into it and back. */
+static int remote_is_dir(struct ftp_session *s, const char *path, const char *home)
+{
+	if (ftp_cwd(s, path) < 0)
+		return 0;
+	ftp_cwd(s, home);
+	return 1;
+}
+
+static int plan_get(struct app *a, int argc, char **argv, const struct xfer_flags *f,
+		    struct jobs *j)
+{
+	struct ftp_session *s = a->ftp;
+	const char *target_dir = NULL, *rename_to = NULL;
+	int n = argc;
+	if (n >= 2 && is_local_dir(argv[n - 1])) {
+		target_dir = argv[--n];
+	} else if (n == 2 && !has_glob(argv[0]) && !has_glob(argv[1])) {
+		rename_to = argv[1];
+		n = 1;
+	}
+	char *home = NULL;
+	if (f->recursive && ftp_pwd(s, &home) < 0) {
+		print_untrusted(stderr, "ftps: get: ", ftp_error(s));
+		return FTPS_ERR_REFUSED;
+	}
+	int rc = 0;
+	for (int i = 0; i < n && rc == 0; i++) {
+		struct rlist l;
+		rc = remote_glob(s, argv[i], &l);
+		if (rc < 0 && rc != FTPS_ERR_ARG && rc != FTPS_ERR_USAGE)
+			print_untrusted(stderr, "ftps: get: ", ftp_error(s));
+		for (size_t k = 0; rc == 0 && k < l.n; k++) {
+			struct rentry *e = &l.v[k];
+			if (!rename_to && !entry_name_is_safe(e->name)) {
+				app_error("get: %s: cannot make a local name from it; "
+					  "give one", argv[i]);
+				rc = FTPS_ERR_USAGE;
+				break;
+			}
+			char *local = rename_to ? xstrdup(rename_to)
+						: path_join(target_dir, e->name);
+			int dir = e->is_dir;
+			if (f->recursive && dir < 0)
+				dir = remote_is_dir(s, e->path, home);
+			if (f->recursive && dir == 1) {
+				rc = walk_get(s, e->path, local, j, 0);
+				free(local);
+			} else {
+				jobs_add(j, xstrdup(e->path), local, e->size, e->mtime);
+			}
+		}
+		rlist_clear(&l);
+	}
+	free(home);
+	return rc;
+}
+
+/* --- building upload jobs --- */
+
+static int walk_put(struct ftp_session *s, const char *ldir, const char *rdir,
+		    struct jobs *j, int depth)
+{
+	if (depth > MAX_DEPTH) {
+		app_error("put: %s: deeper than %d levels; stopping there", ldir, MAX_DEPTH);
+		return FTPS_ERR_TOOLONG;
+	}
+	/* Failing because it exists is fine; a real problem shows on STOR. */
+	ftp_mkdir(s, rdir);
+	if (!ftp_is_connected(s)) {
+		print_untrusted(stderr, "ftps: put: ", ftp_error(s));
+		return FTPS_ERR_CONNECT;
+	}
+	struct dirent **names = NULL;
+	int n = scandir(ldir, &names, NULL, alphasort);
+	if (n < 0) {
+		app_error("put: %s: %s", ldir, strerror(errno));
+		return FTPS_ERR_LOCAL;
+	}
+	int rc = 0;
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		if (rc == 0 && strcmp(name, ".") && strcmp(name, "..")) {
+			char *local = path_join(ldir, name);
+			char *remote = path_join(rdir, name);
+			if (is_local_dir(local)) {
+				rc = walk_put(s, local, remote, j, depth + 1);
+				free(local);
+				free(remote);
+			} else {
+				jobs_add(j, local, remote, -1, -1);
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+static int plan_put(struct app *a, int argc, char **argv, const struct xfer_flags *f,
+		    struct jobs *j)
+{
+	const char *target_dir = NULL, *rename_to = NULL;
+	int n = argc;
+	size_t last = n ? strlen(argv[n - 1]) : 0;
+	if (n >= 2 && last && argv[n - 1][last - 1] == '/') {
+		target_dir = argv[--n];
+	} else if (n == 2 && !has_glob(argv[0]) && !has_glob(argv[1])) {
+		rename_to = argv[1];
+		n = 1;
+	}
+	int rc = 0;
+	for (int i = 0; i < n && rc == 0; i++) {
+		glob_t g;
+		int grc = glob(argv[i], GLOB_NOCHECK * !has_glob(argv[i]) | GLOB_TILDE,
+			       NULL, &g);
+		if (grc != 0) {
+			app_error("put: %s: no match", argv[i]);
+			rc = FTPS_ERR_ARG;
+			break;
+		}
+		for (size_t k = 0; k < g.gl_pathc && rc == 0; k++) {
+			const char *local = g.gl_pathv[k];
+			const char *base = path_base(local);
+			char *remote = rename_to ? xstrdup(rename_to)
+						 : path_join(target_dir, base);
+			if (is_local_dir(local)) {
+				if (f->recursive)
+					rc = walk_put(a->ftp, local, remote, j, 0);
+				else {
+					app_error("put: %s: is a directory (use put -r)", local);
+					rc = FTPS_ERR_USAGE;
+				}
+				free(remote);
+			} else {
+				jobs_add(j, xstrdup(local), remote, -1, -1);
+			}
+		}
+		globfree(&g);
+	}
+	return rc;
+}
+
+/* --- running jobs --- */
+
+struct runner {
+	struct app *a;
+	struct jobs *jobs;
+	const struct xfer_flags *f;
+	pthread_mutex_t lock;
+	size_t next;
+	int first_error, failures;
+	int64_t bytes;
+};
+
+static int run_one(struct runner *r, struct ftp_session *s, struct job *jb,
+		   struct progress *p)
+{
+	struct xfer_opts o = { r->f->resume, jb->size, jb->mtime };
+	return r->jobs->upload ? upload_file(r->a, s, jb->src, jb->dst, &o, p)
+			       : download_file(r->a, s, jb->src, jb->dst, &o, p);
+}
+
+/* Stop early on Ctrl-C or a dead connection; other failures are counted and
+ * the remaining files still go. */
+static int fatal(int rc, struct ftp_session *s)
+{
+	return rc == FTPS_ERR_INTERRUPTED || !ftp_is_connected(s);
+}
+
+struct worker {
+	struct runner *r;
+	struct ftp_session *s;
+	pthread_t tid;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct runner *r = w->r;
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		size_t i = r->next < r->jobs->n && !r->first_error ? r->next++ : (size_t)-1;
+		pthread_mutex_unlock(&r->lock);
+		if (i == (size_t)-1)
+			break;
+		int rc = run_one(r, w->s, &r->jobs->v[i], NULL);
+		pthread_mutex_lock(&r->lock);
+		if (rc < 0) {
+			r->failures++;
+			if (fatal(rc, w->s))
+				r->first_error = rc;
+		}
+		pthread_mutex_unlock(&r->lock);
+		if (rc < 0 && fatal(rc, w->s))
+			break;
+	}
+	return NULL;
+}
+
+static int run_parallel(struct runner *r, int n)
+{
+	struct worker w[MAX_PARALLEL];
+	int started = 0;
+	w[0].s = r->a->ftp;
+	/* Extra connections are opened here, one after another, before any
+	 * thread starts: trust was decided once, nothing is asked again. */
+	for (int i = 1; i < n; i++) {
+		w[i].s = app_open_extra(r->a);
+		if (!w[i].s)
+			break;
+		started = i;
+	}
+	n = started + 1;
+	for (int i = 0; i < n; i++) {
+		w[i].r = r;
+		pthread_create(&w[i].tid, NULL, worker_main, &w[i]);
+	}
+	for (int i = 0; i < n; i++)
+		pthread_join(w[i].tid, NULL);
+	for (int i = 1; i < n; i++)
+		ftp_session_free(w[i].s);
+	return n;
 }
 
 static double now_s(void)
@@ -32,144 +362,70 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void summary(struct app *a, const char *name, int64_t bytes, double t0)
+static int run_jobs(struct app *a, struct jobs *j, const struct xfer_flags *f)
 {
-	if (!a->interactive)
-		return;
-	double dt = now_s() - t0;
-	char *shown = xstrdup(name);
-	print_untrusted(stdout, "", shown);
-	printf("  %lld bytes in %.2f s (%.1f MB/s)\n", (long long)bytes, dt,
-	       dt > 0 ? (double)bytes / dt / 1e6 : 0.0);
-	free(shown);
-}
-
-static int write_fd(void *ctx, const void *buf, size_t n)
-{
-	int fd = *(int *)ctx;
-	const char *p = buf;
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
+	struct runner r = { .a = a, .jobs = j, .f = f };
+	pthread_mutex_init(&r.lock, NULL);
+	struct progress p;
+	int show = a->interactive && a->settings.progress && isatty(STDOUT_FILENO);
+	progress_batch(&p, show, (unsigned)j->n, -1);
+	double t0 = now_s();
+	int n = f->parallel < (int)j->n ? f->parallel : (int)j->n;
+	if (n > 1) {
+		n = run_parallel(&r, n);
+	} else {
+		for (size_t i = 0; i < j->n; i++) {
+			int rc = run_one(&r, a->ftp, &j->v[i], &p);
+			if (rc < 0) {
+				r.failures++;
+				if (!r.first_error)
+					r.first_error = rc;
+				if (fatal(rc, a->ftp))
+					break;
+			}
+		}
 	}
-	return 0;
+	pthread_mutex_destroy(&r.lock);
+	if (j->n > 1 && a->interactive)
+		printf("%zu file%s %s in %.2f s over %d connection%s%s\n", j->n,
+		       j->n == 1 ? "" : "s", j->upload ? "sent" : "received",
+		       now_s() - t0, n, n == 1 ? "" : "s",
+		       r.failures ? " (with failures)" : "");
+	if (r.failures > 1)
+		app_error("%d of %zu transfers failed", r.failures, j->n);
+	return r.failures ? (r.first_error ? r.first_error : FTPS_ERR_REFUSED) : 0;
 }
 
-static ssize_t read_fd(void *ctx, void *buf, size_t n)
+static int transfer(struct app *a, int argc, char **argv, int upload, int resume)
 {
-	int fd = *(int *)ctx;
-	for (;;) {
-		ssize_t r = read(fd, buf, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		return r;
-	}
-}
-
-/* Where a download goes: LOCAL, LOCAL/NAME if LOCAL is a directory, or NAME
- * in the current directory. */
-static char *download_target(const char *remote, const char *local)
-{
-	const char *base = last_component(remote);
-	struct stat st;
-	if (local && !(stat(local, &st) == 0 && S_ISDIR(st.st_mode)))
-		return xstrdup(local);
-	if (!entry_name_is_safe(base))
-		return NULL;
-	return local ? xasprintf("%s/%s", local, base) : xstrdup(base);
-}
-
-static mode_t file_mode(void)
-{
-	mode_t mask = umask(0);
-	umask(mask);
-	return 0666 & ~mask;
-}
-
-int cmd_get(struct app *a, int argc, char **argv)
-{
-	const char *remote = argv[1];
-	char *local = download_target(remote, argc > 2 ? argv[2] : NULL);
-	if (!local) {
-		app_error("get: %s: cannot derive a local file name; give one",
-			  remote);
+	struct xfer_flags f = { 0 };
+	int first = parse_flags(argv[0], argc, argv, &f);
+	if (first < 0)
+		return FTPS_ERR_USAGE;
+	if (first >= argc) {
+		app_error("usage: %s [-r] [-c] [-P N] %s", upload ? "put" : "get",
+			  upload ? "LOCAL... [REMOTE]" : "REMOTE... [LOCAL]");
 		return FTPS_ERR_USAGE;
 	}
-	char *part = xasprintf("%s.part", local);
-	/* 0600 while incomplete: a half file is nobody else's business. */
-	int fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		app_error("get: %s: %s", part, strerror(errno));
-		free(part);
-		free(local);
-		return FTPS_ERR_LOCAL;
-	}
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	struct ftp_sink sink = { write_fd, &fd };
-	int64_t moved = 0;
-	double t0 = now_s();
-	int rc = ftp_retrieve(a->ftp, remote, 0, -1, &sink, &moved);
-	if (rc == 0 && fchmod(fd, file_mode()) < 0)
-		rc = FTPS_ERR_LOCAL;
-	if (close(fd) < 0 && rc == 0)
-		rc = FTPS_ERR_LOCAL;
-	if (rc == 0 && rename(part, local) < 0)
-		rc = FTPS_ERR_LOCAL;
-	if (rc == FTPS_ERR_LOCAL) {
-		app_error("get: %s: %s", local, strerror(errno));
-	} else if (rc < 0) {
-		char *prefix = xasprintf("ftps: get: %s: ", remote);
-		print_untrusted(stderr, prefix, ftp_error(a->ftp));
-		free(prefix);
-	}
-	if (rc < 0 && moved == 0)
-		unlink(part); /* nothing worth resuming */
-	if (rc == 0)
-		summary(a, local, moved, t0);
-	free(part);
-	free(local);
+	f.resume |= resume;
+	struct jobs j = { .upload = upload };
+	int rc = upload ? plan_put(a, argc - first, argv + first, &f, &j)
+			: plan_get(a, argc - first, argv + first, &f, &j);
+	if (rc == 0 && j.n > 0)
+		rc = run_jobs(a, &j, &f);
+	jobs_clear(&j);
 	return rc;
 }
 
-int cmd_put(struct app *a, int argc, char **argv)
+int cmd_get(struct app *a, int argc, char **argv) { return transfer(a, argc, argv, 0, 0); }
+int cmd_put(struct app *a, int argc, char **argv) { return transfer(a, argc, argv, 1, 0); }
+int cmd_reget(struct app *a, int argc, char **argv) { return transfer(a, argc, argv, 0, 1); }
+int cmd_reput(struct app *a, int argc, char **argv) { return transfer(a, argc, argv, 1, 1); }
+
+int cmd_cat(struct app *a, int argc, char **argv)
 {
-	const char *local = argv[1];
-	const char *remote = argc > 2 ? argv[2] : last_component(local);
-	int fd = open(local, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		app_error("put: %s: %s", local, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return FTPS_ERR_LOCAL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		app_error("put: %s: not a regular file", local);
-		close(fd);
-		return FTPS_ERR_LOCAL;
-	}
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	struct ftp_source src = { read_fd, &fd };
-	int64_t moved = 0;
-	double t0 = now_s();
-	int rc = ftp_store(a->ftp, remote, 0, st.st_size, &src, &moved);
-	close(fd);
-	if (rc < 0) {
-		char *prefix = xasprintf("ftps: put: %s: ", local);
-		print_untrusted(stderr, prefix, ftp_error(a->ftp));
-		free(prefix);
-		return rc;
-	}
-	if (moved != st.st_size) {
-		app_error("put: %s changed size while being sent (%lld of %lld bytes)",
-			  local, (long long)moved, (long long)st.st_size);
-		return FTPS_ERR_LOCAL;
-	}
-	summary(a, remote, moved, t0);
-	return 0;
+	int rc = 0;
+	for (int i = 1; i < argc && rc == 0; i++)
+		rc = cat_file(a, a->ftp, argv[i]);
+	return rc;
 }

@@ -12,26 +12,68 @@
 #define L ARG_LOCAL
 
 const struct command commands[] = {
+	/* session */
 	{ "open", NULL, "[URL|HOST]", "connect and log in (ftpes://, ftps://, host[:port])",
 	  0, 1, 0, { ARG_HOST }, cmd_open },
 	{ "close", NULL, "", "close the connection", 0, 0, 0, { 0 }, cmd_close },
 	{ "user", NULL, "USER [PASSWORD]", "log in again as another user",
 	  1, 2, 0, { ARG_WORD }, cmd_user },
+	{ "status", NULL, "", "show the connection, TLS, certificate trust and features",
+	  0, 0, 0, { 0 }, cmd_status },
+	{ "passive", NULL, "[on|off]", "passive (default) or active data connections",
+	  0, 1, 0, { ARG_WORD }, cmd_passive },
+	{ "ascii", NULL, "", "transfer in ASCII mode (TYPE A)", 0, 0, 1, { 0 }, cmd_ascii },
+	{ "binary", NULL, "", "transfer in binary mode (TYPE I, the default)",
+	  0, 0, 1, { 0 }, cmd_binary },
+	{ "set", NULL, "[NAME on|off]", "show or change a setting",
+	  0, 2, 0, { ARG_SETTING, ARG_WORD }, cmd_set },
+	{ "trust", NULL, "list | add HOST[:PORT] SHA256:... | remove HOST[:PORT]",
+	  "manage trusted server keys (known_servers)", 1, 3, 0,
+	  { ARG_WORD, ARG_HOST, ARG_WORD }, cmd_trust },
+	/* remote */
+	{ "ls", NULL, "[-l] [PATH|GLOB]", "list remote files (-l: long form)",
+	  0, 2, 1, { R }, cmd_ls },
+	{ "dir", NULL, "[PATH|GLOB]", "list remote files in long form (ls -l)",
+	  0, 1, 1, { R }, cmd_dir },
+	{ "nlist", NULL, "[PATH]", "list remote names only (NLST)", 0, 1, 1, { R }, cmd_nlist },
 	{ "cd", NULL, "DIR", "change the remote directory", 1, 1, 1, { R }, cmd_cd },
+	{ "cdup", NULL, "", "go to the parent remote directory", 0, 0, 1, { 0 }, cmd_cdup },
 	{ "pwd", NULL, "", "print the remote directory", 0, 0, 1, { 0 }, cmd_pwd },
-	{ "ls", "dir", "[PATH]", "list a remote directory (long form)",
-	  0, 1, 1, { R }, cmd_ls },
-	{ "get", NULL, "REMOTE [LOCAL]", "download a file", 1, 2, 1, { R, L }, cmd_get },
-	{ "put", NULL, "LOCAL [REMOTE]", "upload a file", 1, 2, 1, { L, R }, cmd_put },
+	{ "mkdir", NULL, "[-p] DIR...", "make remote directories (-p: with parents)",
+	  1, -1, 1, { R }, cmd_mkdir },
+	{ "rmdir", NULL, "DIR...", "remove empty remote directories", 1, -1, 1, { R }, cmd_rmdir },
+	{ "rm", "delete", "[-r] PATH|GLOB...", "remove remote files (-r: directories too)",
+	  1, -1, 1, { R }, cmd_rm },
+	{ "rename", "mv", "FROM TO", "rename or move a remote file", 2, 2, 1, { R, R },
+	  cmd_rename },
+	{ "chmod", NULL, "MODE PATH|GLOB...", "change permissions (SITE CHMOD, octal MODE)",
+	  2, -1, 1, { ARG_WORD, R }, cmd_chmod },
+	{ "size", NULL, "PATH...", "show remote file sizes (SIZE)", 1, -1, 1, { R }, cmd_size },
+	{ "mtime", NULL, "PATH...", "show modification times in local time (MDTM)",
+	  1, -1, 1, { R }, cmd_mtime },
+	{ "cat", NULL, "PATH...", "print remote files on standard output", 1, -1, 1, { R },
+	  cmd_cat },
+	{ "quote", NULL, "COMMAND...", "send a raw command and show the reply",
+	  1, -1, 1, { ARG_WORD }, cmd_quote },
+	{ "site", NULL, "COMMAND...", "send SITE COMMAND and show the reply",
+	  1, -1, 1, { ARG_WORD }, cmd_quote },
+	/* transfers */
+	{ "get", "mget", "[-r] [-c] [-P N] REMOTE... [LOCAL]",
+	  "download files, globs, directories (-r); -c resumes, -P N in parallel",
+	  1, -1, 1, { R, R }, cmd_get },
+	{ "put", "mput", "[-r] [-c] [-P N] LOCAL... [REMOTE]",
+	  "upload files, globs, directories (-r); -c resumes, -P N in parallel",
+	  1, -1, 1, { L, L }, cmd_put },
+	{ "reget", NULL, "REMOTE... [LOCAL]", "resume downloads (get -c)", 1, -1, 1,
+	  { R, R }, cmd_reget },
+	{ "reput", NULL, "LOCAL... [REMOTE]", "resume uploads (put -c)", 1, -1, 1,
+	  { L, L }, cmd_reput },
+	/* local */
 	{ "lcd", NULL, "[DIR]", "change the local directory", 0, 1, 0, { L }, cmd_lcd },
 	{ "lpwd", NULL, "", "print the local directory", 0, 0, 0, { 0 }, cmd_lpwd },
 	{ "lls", NULL, "[LS-OPTIONS] [PATH...]", "list a local directory",
 	  0, -1, 0, { L }, cmd_lls },
-	{ "status", NULL, "", "show the connection, TLS and server features",
-	  0, 0, 0, { 0 }, cmd_status },
-	{ "trust", NULL, "list | add HOST[:PORT] SHA256:... | remove HOST[:PORT]",
-	  "manage trusted server keys (known_servers)", 1, 3, 0,
-	  { ARG_WORD, ARG_HOST, ARG_WORD }, cmd_trust },
+	{ "lmkdir", NULL, "DIR...", "make local directories", 1, -1, 0, { L }, cmd_lmkdir },
 	{ "help", "?", "[COMMAND]", "show commands, or one command's usage",
 	  0, 1, 0, { ARG_COMMAND }, cmd_help },
 	{ "quit", "exit bye", "", "close the connection and leave",
@@ -101,9 +143,12 @@ int command_run(struct app *a, int argc, char **argv)
 		app_error("usage: %s %s", c->name, c->usage);
 		return FTPS_ERR_USAGE;
 	}
-	if (c->needs_conn && !(a->ftp && ftp_is_connected(a->ftp))) {
-		app_error("%s: not connected (use \"open HOST\")", c->name);
-		return FTPS_ERR_NOTCONN;
+	if (c->needs_conn) {
+		int rc = app_ensure_connected(a);
+		if (rc == FTPS_ERR_NOTCONN)
+			app_error("%s: not connected (use \"open HOST\")", c->name);
+		if (rc < 0)
+			return rc;
 	}
 	return c->run(a, argc, argv);
 }

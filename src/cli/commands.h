@@ -48,5 +48,26 @@ int cmd_lcd(struct app *a, int argc, char **argv);
 int cmd_lpwd(struct app *a, int argc, char **argv);
 int cmd_lls(struct app *a, int argc, char **argv);
 int cmd_trust(struct app *a, int argc, char **argv);
+int cmd_dir(struct app *a, int argc, char **argv);
+int cmd_nlist(struct app *a, int argc, char **argv);
+int cmd_cdup(struct app *a, int argc, char **argv);
+int cmd_mkdir(struct app *a, int argc, char **argv);
+int cmd_rmdir(struct app *a, int argc, char **argv);
+int cmd_rm(struct app *a, int argc, char **argv);
+int cmd_rename(struct app *a, int argc, char **argv);
+int cmd_chmod(struct app *a, int argc, char **argv);
+int cmd_size(struct app *a, int argc, char **argv);
+int cmd_mtime(struct app *a, int argc, char **argv);
+int cmd_cat(struct app *a, int argc, char **argv);
+int cmd_quote(struct app *a, int argc, char **argv);
+int cmd_reget(struct app *a, int argc, char **argv);
+int cmd_reput(struct app *a, int argc, char **argv);
+int cmd_lmkdir(struct app *a, int argc, char **argv);
+int cmd_passive(struct app *a, int argc, char **argv);
+int cmd_ascii(struct app *a, int argc, char **argv);
+int cmd_binary(struct app *a, int argc, char **argv);
+int cmd_set(struct app *a, int argc, char **argv);
+/* "!command" lines (not in the table: the line is not split into words). */
+int run_shell(const char *command);
 
 #endif

@@ -33,6 +33,11 @@ static int run_line(struct app *a, char *line)
 		printf("ftps> %s\n", line);
 		fflush(stdout);
 	}
+	if (*line == '!') {
+		int src = run_shell(line + 1);
+		ftps_interrupted = 0;
+		return ignore_error ? 0 : src;
+	}
 	int argc = 0;
 	char **argv = NULL;
 	const char *err = NULL;

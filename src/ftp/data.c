@@ -1,5 +1,6 @@
 /* Data channels: EPSV/PASV, a TLS session resumed from the control channel,
  * the transfer loops, and the close sequences that keep files whole. */
+#include "ftp/active.h"
 #include "ftp/session_int.h"
 #include "tls/tls.h"
 #include "util/error.h"
@@ -92,9 +93,10 @@ static int secure_data(struct ftp_session *s, struct data_conn *d)
 static int data_start(struct ftp_session *s, struct data_conn *d,
 		      const char *cmd)
 {
+	int listen_fd = -1;
 	d->fd = -1;
 	d->tls = NULL;
-	int rc = open_passive(s, d);
+	int rc = s->active ? (listen_fd = ftp_active_listen(s)) : open_passive(s, d);
 	if (rc < 0)
 		return rc;
 	rc = ftp_send(s, cmd);
@@ -107,11 +109,20 @@ static int data_start(struct ftp_session *s, struct data_conn *d,
 		rc = ftp_fail(s, FTPS_ERR_REFUSED, "%s", ftp_reply_msg(s));
 		goto fail;
 	}
+	if (listen_fd >= 0) {
+		rc = d->fd = ftp_active_accept(s, listen_fd);
+		close(listen_fd);
+		listen_fd = -1;
+		if (rc < 0)
+			goto fail;
+	}
 	rc = secure_data(s, d);
 	if (rc < 0)
 		goto fail;
 	return 0;
 fail:
+	if (listen_fd >= 0)
+		close(listen_fd);
 	data_close(d);
 	return rc;
 }
@@ -119,11 +130,27 @@ fail:
 /* The final reply decides, whatever the data channel looked like. */
 static int data_finish(struct ftp_session *s, int xfer_rc)
 {
+	char why[sizeof(s->err)];
+	if (xfer_rc < 0)
+		memcpy(why, s->err, sizeof(why));
 	int rc = ftp_read_reply(s);
+	if (xfer_rc < 0) {
+		/* One message with both sides: what went wrong here and what
+		 * the server said about it (vsftpd's "522 ... session reuse
+		 * required" explains an empty data channel). */
+		if (rc < 0) {
+			char lost[sizeof(s->err)];
+			memcpy(lost, s->err, sizeof(lost));
+			return ftp_fail(s, rc, "%s; then %s", why, lost);
+		}
+		if (rc >= 400)
+			return ftp_fail(s, xfer_rc, "%s (server: %s)", why,
+					ftp_reply_msg(s));
+		memcpy(s->err, why, sizeof(why));
+		return xfer_rc;
+	}
 	if (rc < 0)
 		return rc;
-	if (xfer_rc < 0)
-		return xfer_rc;
 	if (rc / 100 != 2)
 		return ftp_fail(s, FTPS_ERR_REFUSED, "%s", ftp_reply_msg(s));
 	return 0;
@@ -206,7 +233,10 @@ static int receive(struct ftp_session *s, const char *cmd, int64_t total,
 			progress(s, done, total);
 		}
 	}
-	if (xrc == 0 && fill > 0 && sink->write(sink->ctx, buf, fill) < 0)
+	/* What arrived before a failure is good data (TLS authenticated it):
+	 * it goes to the sink too, so that a kept .part holds all of it. */
+	if (fill > 0 && xrc != FTPS_ERR_LOCAL && xrc != FTPS_ERR_TOOLONG &&
+	    sink->write(sink->ctx, buf, fill) < 0 && xrc == 0)
 		xrc = ftp_fail(s, FTPS_ERR_LOCAL, "writing: %s", strerror(errno));
 	free(buf);
 	*moved = done;
@@ -224,12 +254,25 @@ static int receive(struct ftp_session *s, const char *cmd, int64_t total,
 	return data_finish(s, xrc);
 }
 
+int ftp_nlist(struct ftp_session *s, const char *path, struct ftp_sink *sink,
+	      size_t max_bytes)
+{
+	int64_t moved = 0;
+	char *cmd = path && *path ? xasprintf("NLST %s", path) : xstrdup("NLST");
+	int rc = receive(s, cmd, -1, sink, max_bytes, &moved);
+	free(cmd);
+	return rc;
+}
+
 int ftp_list(struct ftp_session *s, const char *path, int *mlsd,
 	     struct ftp_sink *sink, size_t max_bytes)
 {
 	int64_t moved = 0;
 	char *cmd;
-	*mlsd = (s->features & FEAT_MLSD) != 0;
+	if (*mlsd >= 0)
+		*mlsd = (s->features & FEAT_MLSD) != 0;
+	else
+		*mlsd = 0; /* the caller asked for LIST */
 	const char *verb = *mlsd ? "MLSD" : "LIST";
 	cmd = path && *path ? xasprintf("%s %s", verb, path) : xstrdup(verb);
 	int rc = receive(s, cmd, -1, sink, max_bytes, &moved);
@@ -302,6 +345,12 @@ int ftp_store(struct ftp_session *s, const char *path, int append,
 			xrc = ftp_fail(s, frc, "upload incomplete: %s", why);
 	}
 	data_close(&d);
+	if (xrc == FTPS_ERR_TIMEOUT) {
+		/* As for downloads: a server that stopped reading will not
+		 * answer either; do not wait a second timeout for it. */
+		ftp_drop(s);
+		return xrc;
+	}
 	rc = data_finish(s, xrc);
 	if (rc == FTPS_ERR_REFUSED)
 		ftp_fail(s, rc, "upload failed: %s", ftp_reply_msg(s));

@@ -329,6 +329,7 @@ int ftp_connect(struct ftp_session *s, const struct ftp_connect_opts *o)
 	s->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 30000;
 	s->tls_cfg = o->tls;
 	s->features = 0;
+	s->ascii = 0;
 	s->no_epsv = 0;
 	s->data_channels = s->data_resumed = 0;
 	s->err[0] = '\0';

@@ -85,9 +85,15 @@ struct ftp_source {
 };
 
 /* Listing of path (NULL for the current directory) with MLSD when the server
- * has it (*mlsd set to 1) or LIST. At most max_bytes. */
+ * has it (*mlsd set to 1) or LIST; *mlsd = -1 on entry forces LIST. At most
+ * max_bytes. */
 int ftp_list(struct ftp_session *s, const char *path, int *mlsd,
 	     struct ftp_sink *sink, size_t max_bytes);
+/* NLST: bare names. */
+int ftp_nlist(struct ftp_session *s, const char *path, struct ftp_sink *sink,
+	      size_t max_bytes);
+/* Passive (default) or active data connections. */
+void ftp_set_passive(struct ftp_session *s, int passive);
 /* RETR path from offset (REST when > 0) into sink. total: expected size or
  * -1, for progress. */
 int ftp_retrieve(struct ftp_session *s, const char *path, int64_t offset,

@@ -29,6 +29,8 @@ struct ftp_session {
 
 	unsigned features;
 	unsigned replies_since_tls; /* 0: the server may be refusing us */
+	int ascii;                 /* TYPE A in effect */
+	int active;                /* EPRT/PORT instead of EPSV/PASV */
 	int no_epsv;               /* EPSV refused once: use PASV */
 	unsigned data_channels, data_resumed;
 };

@@ -145,8 +145,18 @@ void tls_conn_free(struct tls_conn *c)
 
 static int map_err(int rc, const char **why)
 {
+	int e = errno; /* callers zero it before the GnuTLS call */
 	if (why)
 		*why = gnutls_strerror(rc);
+	/* A reset or broken pipe underneath: say so, not "Error in the push
+	 * function" (GnuTLS reports ECONNRESET as premature termination). */
+	if ((rc == GNUTLS_E_PUSH_ERROR || rc == GNUTLS_E_PULL_ERROR ||
+	     rc == GNUTLS_E_PREMATURE_TERMINATION) && e && e != EAGAIN) {
+		if (why)
+			*why = strerror(e);
+		if (rc != GNUTLS_E_PREMATURE_TERMINATION)
+			return FTPS_ERR_CONNECT;
+	}
 	switch (rc) {
 	case GNUTLS_E_TIMEDOUT:
 		return FTPS_ERR_TIMEOUT;
@@ -178,9 +188,10 @@ int tls_handshake(struct tls_conn *c, const char **why)
 {
 	int rc;
 	long long deadline = 0;
-	do
+	do {
+		errno = 0;
 		rc = gnutls_handshake(c->s);
-	while (rc < 0 && !gnutls_error_is_fatal(rc) && rc != GNUTLS_E_INTERRUPTED &&
+	} while (rc < 0 && !gnutls_error_is_fatal(rc) && rc != GNUTLS_E_INTERRUPTED &&
 	       (rc != GNUTLS_E_AGAIN || again(c, &deadline)));
 	return rc < 0 ? map_err(rc, why) : 0;
 }
@@ -189,6 +200,7 @@ ssize_t tls_read(struct tls_conn *c, void *buf, size_t n, const char **why)
 {
 	long long deadline = 0;
 	for (;;) {
+		errno = 0;
 		ssize_t rc = gnutls_record_recv(c->s, buf, n);
 		if (rc >= 0)
 			return rc;
@@ -208,6 +220,7 @@ int tls_write_all(struct tls_conn *c, const void *buf, size_t n,
 	const char *p = buf;
 	long long deadline = 0;
 	while (n > 0) {
+		errno = 0;
 		ssize_t rc = gnutls_record_send(c->s, p, n);
 		/* GnuTLS keeps the pending record: retry with no data. */
 		while (rc == GNUTLS_E_AGAIN && again(c, &deadline))
@@ -231,13 +244,20 @@ int tls_finish_upload(struct tls_conn *c, int fd, const char **why)
 		return map_err(rc, why);
 	shutdown(fd, SHUT_WR);
 	/* Drain: the server's tickets, its close_notify, then EOF. Errors here
-	 * do not matter; the final control reply decides. */
+	 * do not matter; the final control reply decides. GNUTLS_E_AGAIN
+	 * follows every processed ticket or key update: stopping there would
+	 * close the socket with a second ticket unread, the kernel would answer
+	 * with an RST and throw away the end of the upload still queued. */
 	char sink[4096];
+	long long deadline = 0;
 	for (int i = 0; i < 1024; i++) {
 		ssize_t n = gnutls_record_recv(c->s, sink, sizeof(sink));
-		if (n <= 0 && n != GNUTLS_E_GOT_APPLICATION_DATA &&
-		    n != GNUTLS_E_WARNING_ALERT_RECEIVED)
-			break;
+		if (n > 0 || n == GNUTLS_E_GOT_APPLICATION_DATA ||
+		    n == GNUTLS_E_WARNING_ALERT_RECEIVED ||
+		    n == GNUTLS_E_REHANDSHAKE ||
+		    (n == GNUTLS_E_AGAIN && again(c, &deadline)))
+			continue;
+		break;
 	}
 	return 0;
 }

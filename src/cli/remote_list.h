@@ -1,0 +1,47 @@
+/* Remote directory listings as data: listing, globbing and walking, with
+ * every server-supplied name checked before it can become a local path. */
+#ifndef FTPS_REMOTE_LIST_H
+#define FTPS_REMOTE_LIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/listing.h"
+
+struct ftp_session;
+
+struct rentry {
+	char *path;     /* remote path to use in commands ("dir/name") */
+	char *name;     /* the last component, checked with entry_name_is_safe */
+	int is_dir;     /* 1 dir, 0 file (or link), -1 unknown */
+	int64_t size;   /* -1 unknown */
+	int64_t mtime;  /* -1 unknown */
+};
+
+struct rlist {
+	struct rentry *v;
+	size_t n;
+};
+
+void rlist_clear(struct rlist *l);
+
+/* Non-zero if s holds glob characters (* ? [). */
+int has_glob(const char *s);
+
+/* Entries of directory dir (NULL or "" for the current one), without "."
+ * and "..". Unsafe names are skipped with a warning on stderr. The raw
+ * parsed entries go to *raw when non-NULL (for ls). 0 or a negative
+ * ftps_err (ftp_error() says why). */
+int remote_list(struct ftp_session *s, const char *dir, struct rlist *out);
+
+/* Expand pattern: globs are matched (fnmatch, no leading dots unless the
+ * pattern has one) against the listing of its directory; only the last
+ * component may hold globs. A pattern without globs gives itself, type
+ * unknown. No match is FTPS_ERR_ARG with a message printed. */
+int remote_glob(struct ftp_session *s, const char *pattern, struct rlist *out);
+
+/* Join a directory and a name ("" or NULL dir: just the name). */
+char *path_join(const char *dir, const char *name);
+const char *path_base(const char *path);
+
+#endif

@@ -1,0 +1,266 @@
+#include "cli/xfer.h"
+#include "cli/app.h"
+#include "cli/progress.h"
+#include "cli/remote_list.h"
+#include "ftp/ops.h"
+#include "ftp/session.h"
+#include "util/error.h"
+#include "util/xmalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct fd_ctx {
+	int fd;
+	struct progress *p;
+	int64_t base;       /* bytes already there before this transfer */
+	int64_t moved;
+};
+
+static void on_progress(struct fd_ctx *c, size_t n)
+{
+	c->moved += (int64_t)n;
+	if (c->p)
+		progress_update(c->p, c->base + c->moved);
+}
+
+static int write_fd(void *ctx, const void *buf, size_t n)
+{
+	struct fd_ctx *c = ctx;
+	const char *p = buf;
+	size_t left = n;
+	while (left > 0) {
+		ssize_t w = write(c->fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		left -= (size_t)w;
+	}
+	on_progress(c, n);
+	return 0;
+}
+
+static ssize_t read_fd(void *ctx, void *buf, size_t n)
+{
+	struct fd_ctx *c = ctx;
+	for (;;) {
+		ssize_t r = read(c->fd, buf, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r > 0)
+			on_progress(c, (size_t)r);
+		return r;
+	}
+}
+
+static mode_t file_mode(void)
+{
+	mode_t mask = umask(0);
+	umask(mask);
+	return 0666 & ~mask;
+}
+
+/* An engine failure, printed once with the file it concerns. */
+static int report(struct ftp_session *s, const char *cmd, const char *name, int rc)
+{
+	char *prefix = xasprintf("ftps: %s: %s: ", cmd, name);
+	print_untrusted(stderr, prefix, ftp_error(s));
+	free(prefix);
+	return rc;
+}
+
+static int local_fail(const char *cmd, const char *name, int err)
+{
+	app_error("%s: %s: %s", cmd, name, strerror(err));
+	return FTPS_ERR_LOCAL;
+}
+
+/* Size and time from the listing when we have them, else ask (each only when
+ * the server can answer and the caller needs it). */
+static void remote_facts(struct app *a, struct ftp_session *s, const char *remote,
+			 const struct xfer_opts *o, int64_t *size, int64_t *mtime)
+{
+	*size = o->size;
+	*mtime = o->mtime;
+	int binary = !ftp_is_ascii(s);
+	if (*size < 0 && binary && (ftp_features(s) & FEAT_SIZE) &&
+	    ftp_size(s, remote, size) < 0)
+		*size = -1;
+	if (*mtime < 0 && a->settings.preserve && (ftp_features(s) & FEAT_MDTM) &&
+	    ftp_mdtm(s, remote, mtime) < 0)
+		*mtime = -1;
+}
+
+int download_file(struct app *a, struct ftp_session *s, const char *remote,
+		  const char *local, const struct xfer_opts *o, struct progress *p)
+{
+	struct stat st;
+	if (!a->settings.clobber && !o->resume && lstat(local, &st) == 0) {
+		app_error("get: %s: exists (set clobber on to replace it)", local);
+		return FTPS_ERR_LOCAL;
+	}
+	int64_t size, mtime;
+	remote_facts(a, s, remote, o, &size, &mtime);
+	if (ftp_is_connected(s) == 0)
+		return report(s, "get", remote, FTPS_ERR_CONNECT);
+
+	char *part = xasprintf("%s.part", local);
+	int64_t offset = 0;
+	if (o->resume && stat(part, &st) == 0 && S_ISREG(st.st_mode)) {
+		offset = st.st_size;
+		if (size >= 0 && offset > size) {
+			app_error("get: %s: partial file is larger than the remote "
+				  "one; starting over", part);
+			offset = 0;
+		}
+	}
+	/* 0600 while incomplete: a half file is nobody else's business. */
+	int fd = open(part, O_WRONLY | O_CREAT | O_CLOEXEC | (offset ? O_APPEND : O_TRUNC),
+		      0600);
+	if (fd < 0) {
+		int rc = local_fail("get", part, errno);
+		free(part);
+		return rc;
+	}
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	struct fd_ctx ctx = { fd, p, offset, 0 };
+	struct ftp_sink sink = { write_fd, &ctx };
+	if (p)
+		progress_start(p, path_base(remote), size);
+	int rc = 0;
+	int64_t moved = 0;
+	if (!(size >= 0 && offset == size))
+		rc = ftp_retrieve(s, remote, offset, size, &sink, &moved);
+	int64_t have = offset + moved;
+	if (rc < 0) {
+		report(s, "get", remote, rc);
+	} else if (size >= 0 && have != size) {
+		app_error("get: %s: got %lld bytes but the server announced %lld; "
+			  "kept %s", remote, (long long)have, (long long)size, part);
+		rc = FTPS_ERR_TRUNCATED;
+	}
+	if (rc == 0 && mtime >= 0 && a->settings.preserve) {
+		struct timespec ts[2] = { { (time_t)mtime, 0 }, { (time_t)mtime, 0 } };
+		futimens(fd, ts);
+	}
+	if (rc == 0 && fchmod(fd, file_mode()) < 0)
+		rc = local_fail("get", part, errno);
+	if (close(fd) < 0 && rc == 0)
+		rc = local_fail("get", part, errno);
+	if (rc == 0 && rename(part, local) < 0)
+		rc = local_fail("get", local, errno);
+	if (rc < 0 && have == 0)
+		unlink(part); /* nothing worth resuming */
+	if (p)
+		progress_end(p, rc == 0);
+	free(part);
+	return rc;
+}
+
+int upload_file(struct app *a, struct ftp_session *s, const char *local,
+		const char *remote, const struct xfer_opts *o, struct progress *p)
+{
+	int fd = open(local, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		int rc = local_fail("put", local, errno);
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		app_error("put: %s: not a regular file", local);
+		close(fd);
+		return FTPS_ERR_LOCAL;
+	}
+	int64_t offset = 0;
+	if (o->resume && ftp_size(s, remote, &offset) < 0)
+		offset = 0; /* nothing there yet */
+	if (offset > st.st_size) {
+		app_error("put: %s: the remote file is larger than the local one",
+			  remote);
+		close(fd);
+		return FTPS_ERR_ARG;
+	}
+	if (offset > 0 && lseek(fd, offset, SEEK_SET) < 0) {
+		int rc = local_fail("put", local, errno);
+		close(fd);
+		return rc;
+	}
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	struct fd_ctx ctx = { fd, p, offset, 0 };
+	struct ftp_source src = { read_fd, &ctx };
+	if (p)
+		progress_start(p, path_base(local), st.st_size);
+	int64_t moved = 0;
+	int rc = 0;
+	if (offset < st.st_size || !o->resume)
+		rc = ftp_store(s, remote, offset > 0, st.st_size, &src, &moved);
+	struct stat after;
+	if (rc < 0) {
+		report(s, "put", local, rc);
+	} else if (fstat(fd, &after) == 0 &&
+		   (offset + moved != st.st_size || after.st_size != st.st_size ||
+		    after.st_mtime != st.st_mtime)) {
+		app_error("put: %s changed while being sent (%lld bytes sent, now "
+			  "%lld bytes)", local, (long long)(offset + moved),
+			  (long long)after.st_size);
+		rc = FTPS_ERR_LOCAL;
+	}
+	close(fd);
+	int64_t rsize = -1;
+	if (rc == 0 && o->resume && !ftp_is_ascii(s) &&
+	    ftp_size(s, remote, &rsize) == 0 && rsize != st.st_size) {
+		app_error("put: %s: the server has %lld bytes, expected %lld",
+			  remote, (long long)rsize, (long long)st.st_size);
+		rc = FTPS_ERR_TRUNCATED;
+	}
+	if (rc == 0 && a->settings.preserve && (ftp_features(s) & FEAT_MFMT))
+		ftp_mfmt(s, remote, (int64_t)st.st_mtime); /* best effort */
+	if (p)
+		progress_end(p, rc == 0);
+	return rc;
+}
+
+/* cat on a terminal: the file's text, but no escape sequence from the
+ * server reaches the terminal (ESC, other controls but newline and tab,
+ * DEL, and C1 controls as raw bytes or UTF-8 U+0080..U+009F). */
+static int write_tty_safe(void *ctx, const void *buf, size_t n)
+{
+	const unsigned char *p = buf;
+	char out[4 * 4096 + 8];
+	size_t o = 0;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		unsigned char c = p[i];
+		int c1 = c == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f;
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f || c == 0x9b || c1)
+			o += (size_t)snprintf(out + o, 5, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+		if (o >= sizeof(out) - 8) {
+			rc = write_fd(ctx, out, o);
+			o = 0;
+		}
+	}
+	return rc == 0 && o ? write_fd(ctx, out, o) : rc;
+}
+
+int cat_file(struct app *a, struct ftp_session *s, const char *remote)
+{
+	(void)a;
+	fflush(stdout);
+	struct fd_ctx ctx = { STDOUT_FILENO, NULL, 0, 0 };
+	struct ftp_sink sink = { isatty(STDOUT_FILENO) ? write_tty_safe : write_fd,
+				 &ctx };
+	int64_t moved = 0;
+	int rc = ftp_retrieve(s, remote, 0, -1, &sink, &moved);
+	return rc < 0 ? report(s, "cat", remote, rc) : 0;
+}

@@ -1,0 +1,26 @@
+/* One file's transfer with every safety rule: downloads into NAME.part and
+ * rename only after success and a size check, resume, clobber, times. */
+#ifndef FTPS_XFER_H
+#define FTPS_XFER_H
+
+#include <stdint.h>
+
+struct app;
+struct ftp_session;
+struct progress;
+
+struct xfer_opts {
+	int resume;          /* -c / reget / reput */
+	int64_t size;        /* size known from a listing, else -1 */
+	int64_t mtime;       /* mtime known from a listing, else -1 */
+};
+
+/* 0 or a negative ftps_err, with the reason already printed. */
+int download_file(struct app *a, struct ftp_session *s, const char *remote,
+		  const char *local, const struct xfer_opts *o, struct progress *p);
+int upload_file(struct app *a, struct ftp_session *s, const char *local,
+		const char *remote, const struct xfer_opts *o, struct progress *p);
+/* RETR to standard output (cat). */
+int cat_file(struct app *a, struct ftp_session *s, const char *remote);
+
+#endif

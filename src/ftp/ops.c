@@ -1,0 +1,94 @@
+#include "ftp/ops.h"
+#include "ftp/session_int.h"
+#include "util/error.h"
+
+#include <stdio.h>
+#include <time.h>
+
+/* Send a command and require a 2xx (or 3xx when intermediate) answer. */
+static int expect(struct ftp_session *s, int rc, int want_class)
+{
+	if (rc < 0)
+		return rc;
+	if (rc / 100 != want_class)
+		return ftp_fail(s, FTPS_ERR_REFUSED, "%s", ftp_reply_msg(s));
+	return 0;
+}
+
+int ftp_cdup(struct ftp_session *s)
+{
+	return expect(s, ftp_command(s, "CDUP"), 2);
+}
+
+int ftp_mkdir(struct ftp_session *s, const char *path)
+{
+	return expect(s, ftp_command(s, "MKD %s", path), 2);
+}
+
+int ftp_rmdir(struct ftp_session *s, const char *path)
+{
+	return expect(s, ftp_command(s, "RMD %s", path), 2);
+}
+
+int ftp_delete(struct ftp_session *s, const char *path)
+{
+	return expect(s, ftp_command(s, "DELE %s", path), 2);
+}
+
+int ftp_rename(struct ftp_session *s, const char *from, const char *to)
+{
+	int rc = expect(s, ftp_command(s, "RNFR %s", from), 3);
+	return rc < 0 ? rc : expect(s, ftp_command(s, "RNTO %s", to), 2);
+}
+
+int ftp_chmod(struct ftp_session *s, const char *mode, const char *path)
+{
+	return expect(s, ftp_command(s, "SITE CHMOD %s %s", mode, path), 2);
+}
+
+int ftp_mdtm(struct ftp_session *s, const char *path, int64_t *epoch)
+{
+	int rc = expect(s, ftp_command(s, "MDTM %s", path), 2);
+	if (rc < 0)
+		return rc;
+	if (parse_213_mdtm(ftp_last_text(s), epoch) < 0)
+		return ftp_fail(s, FTPS_ERR_PROTO, "unexpected MDTM reply: %s",
+				ftp_reply_msg(s));
+	return 0;
+}
+
+int ftp_mfmt(struct ftp_session *s, const char *path, int64_t epoch)
+{
+	time_t t = (time_t)epoch;
+	struct tm tm;
+	char stamp[32];
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm);
+	return expect(s, ftp_command(s, "MFMT %s %s", stamp, path), 2);
+}
+
+int ftp_set_type(struct ftp_session *s, int ascii)
+{
+	int rc = expect(s, ftp_command(s, ascii ? "TYPE A" : "TYPE I"), 2);
+	if (rc == 0)
+		s->ascii = ascii;
+	return rc;
+}
+
+int ftp_is_ascii(const struct ftp_session *s) { return s->ascii; }
+
+int ftp_raw(struct ftp_session *s, const char *line)
+{
+	int rc = ftp_send(s, line);
+	if (rc < 0)
+		return rc;
+	do
+		rc = ftp_read_reply(s);
+	while (rc >= 100 && rc < 200);
+	return rc;
+}
+
+void ftp_set_passive(struct ftp_session *s, int passive)
+{
+	s->active = !passive;
+}

@@ -1,0 +1,29 @@
+/* One-command operations on the remote side (no data channel): directories,
+ * deletion, renaming, permissions, times, raw commands. Part of the engine:
+ * each returns 0 or a negative ftps_err with ftp_error() set. */
+#ifndef FTPS_OPS_H
+#define FTPS_OPS_H
+
+#include <stdint.h>
+
+struct ftp_session;
+
+int ftp_cdup(struct ftp_session *s);
+int ftp_mkdir(struct ftp_session *s, const char *path);
+int ftp_rmdir(struct ftp_session *s, const char *path);
+int ftp_delete(struct ftp_session *s, const char *path);
+int ftp_rename(struct ftp_session *s, const char *from, const char *to);
+/* SITE CHMOD; mode as typed (octal digits). */
+int ftp_chmod(struct ftp_session *s, const char *mode, const char *path);
+/* MDTM: seconds since the epoch (UTC). */
+int ftp_mdtm(struct ftp_session *s, const char *path, int64_t *epoch);
+/* MFMT (draft-somers-ftp-mfxx): set a file's modification time. */
+int ftp_mfmt(struct ftp_session *s, const char *path, int64_t epoch);
+/* TYPE A (ascii non-zero) or TYPE I. */
+int ftp_set_type(struct ftp_session *s, int ascii);
+int ftp_is_ascii(const struct ftp_session *s);
+/* A raw command line; returns the final reply code (also for 4xx/5xx) or a
+ * negative ftps_err on a transport failure. The reply: ftp_last_text(). */
+int ftp_raw(struct ftp_session *s, const char *line);
+
+#endif
