@@ -2,6 +2,8 @@
  * first connection and hands over to the command loop. */
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "cli/history.h"
+#include "cli/rc.h"
 #include "cli/lineedit.h"
 #include "cli/repl.h"
 #include "ftp/session.h"
@@ -23,7 +25,7 @@
 
 enum { OPT_CAFILE = 256, OPT_IMPLICIT, OPT_EXPLICIT, OPT_TIMEOUT, OPT_NETRC,
        OPT_PRIORITY, OPT_CERT, OPT_KEY, OPT_VERSION, OPT_TRUST,
-       OPT_TRUST_FP, OPT_KNOWN };
+       OPT_TRUST_FP, OPT_KNOWN, OPT_NORC };
 
 static const struct option long_opts[] = {
 	{ "batch", required_argument, NULL, 'b' },
@@ -43,6 +45,7 @@ static const struct option long_opts[] = {
 	{ "trust", required_argument, NULL, OPT_TRUST },
 	{ "trust-fingerprint", required_argument, NULL, OPT_TRUST_FP },
 	{ "known-servers", required_argument, NULL, OPT_KNOWN },
+	{ "norc", no_argument, NULL, OPT_NORC },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -72,6 +75,7 @@ static void usage(FILE *f)
 	      "                       trusted keys (default ~/.config/known_servers)\n"
 	      "      --timeout SECS   connect and read timeout (default 30)\n"
 	      "      --netrc-file F   read credentials from F instead of ~/.netrc\n"
+	      "      --norc           do not read ~/.config/ftps/ftpsrc\n"
 	      "  -v, --verbose        trace the protocol on stderr (passwords hidden)\n"
 	      "      --version        print the version\n"
 	      "  -h, --help           this help\n"
@@ -142,6 +146,7 @@ static int parse_options(struct app *a, int argc, char **argv)
 			break;
 		case OPT_TRUST_FP: a->opt.trust_fingerprint = optarg; break;
 		case OPT_KNOWN: a->opt.known_servers = optarg; break;
+		case OPT_NORC: a->opt.norc = 1; break;
 		default:
 			usage(stderr);
 			return 2;
@@ -201,9 +206,18 @@ int main(int argc, char **argv)
 		in = stdin;
 	} else {
 		a.interactive = 1;
-		lineedit_init();
+		lineedit_init(&a);
 	}
 	install_signals();
+	if (!a.opt.norc) {
+		char *rc_path = rc_default_path();
+		if (rc_path)
+			rc_run(&a, rc_path);
+		free(rc_path);
+	}
+	char *history = a.interactive && a.settings.history ? history_default_path() : NULL;
+	if (history)
+		lineedit_history_load(history);
 
 	int status = 0;
 	if (where) {
@@ -225,6 +239,10 @@ int main(int argc, char **argv)
 	if (status == 0)
 		status = repl_run(&a, in);
 
+	if (history && a.settings.history)
+		lineedit_history_save(history);
+	free(history);
+	aliases_clear(&a.aliases);
 	ftp_session_free(a.ftp);
 	tls_config_free(a.tls);
 	target_clear(&a.target);

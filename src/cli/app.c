@@ -18,12 +18,20 @@
 #include <strings.h>
 
 volatile sig_atomic_t ftps_interrupted;
+static const char *error_where;
+
+void app_error_context(const char *where)
+{
+	error_where = where;
+}
 
 void app_error(const char *fmt, ...)
 {
 	va_list ap;
 	fflush(stdout);
 	fputs("ftps: ", stderr);
+	if (error_where)
+		fputs(error_where, stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -140,6 +148,13 @@ static int hook_cancelled(void *ctx)
 	return ftps_interrupted != 0;
 }
 
+static char *netrc_path(struct app *a)
+{
+	if (a->opt.netrc_file)
+		return xstrdup(a->opt.netrc_file);
+	return getenv("HOME") ? xasprintf("%s/.netrc", getenv("HOME")) : NULL;
+}
+
 /* Passwords, in order: the URL or `user` command, FTPS_PASSWORD, ~/.netrc,
  * a prompt on the terminal. Anonymous logins need none. */
 static char *hook_password(void *ctx, const char *user)
@@ -151,8 +166,7 @@ static char *hook_password(void *ctx, const char *user)
 	if (env)
 		return xstrdup(env);
 	char *login = NULL, *pass = NULL;
-	char *path = a->opt.netrc_file ? xstrdup(a->opt.netrc_file)
-		   : getenv("HOME") ? xasprintf("%s/.netrc", getenv("HOME")) : NULL;
+	char *path = netrc_path(a);
 	if (path) {
 		int rc = netrc_lookup_file(path, a->target.host, user, &login, &pass);
 		if (rc < 0)
@@ -214,14 +228,34 @@ static int make_tls_config(struct app *a)
 	return 0;
 }
 
+size_t app_netrc_machines(struct app *a, char ***out)
+{
+	*out = NULL;
+	char *path = netrc_path(a);
+	FILE *f = path ? fopen(path, "r") : NULL;
+	free(path);
+	if (!f)
+		return 0;
+	size_t n = 0;
+	char word[256], prev[256] = "";
+	while (n < 1000 && fscanf(f, "%255s", word) == 1) {
+		if (!strcmp(prev, "machine")) {
+			*out = xrealloc(*out, (n + 1) * sizeof(**out));
+			(*out)[n++] = xstrdup(word);
+		}
+		memcpy(prev, word, sizeof(prev));
+	}
+	fclose(f);
+	return n;
+}
+
 /* The user for a target: -u, the URL, ~/.netrc's login, else anonymous. */
 static char *pick_user(struct app *a)
 {
 	if (a->target.user)
 		return xstrdup(a->target.user);
 	char *login = NULL, *pass = NULL;
-	char *path = a->opt.netrc_file ? xstrdup(a->opt.netrc_file)
-		   : getenv("HOME") ? xasprintf("%s/.netrc", getenv("HOME")) : NULL;
+	char *path = netrc_path(a);
 	if (path)
 		netrc_lookup_file(path, a->target.host, NULL, &login, &pass);
 	free(path);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli/rc.h"
 #include "cli/settings.h"
 #include "url.h"
 
@@ -26,6 +27,7 @@ struct options {
 	const char *netrc_file;
 	int timeout_s;
 	int verbose;
+	int norc;                 /* --norc: skip the start-up file */
 	enum trust_policy trust;
 	const char *trust_fingerprint; /* --trust-fingerprint SHA256:... */
 	const char *known_servers;     /* --known-servers FILE */
@@ -60,6 +62,7 @@ struct app {
 	struct settings settings;
 	int want_connected; /* connected by the user, not closed by them */
 	char *remote_cwd;   /* after cd: where a reconnect goes back to */
+	struct aliases aliases;
 	int batch;          /* -b: never prompt, stop at the first failure */
 	int interactive;    /* stdin is a terminal and not batch */
 	int quit;           /* set by quit/exit/bye */
@@ -69,6 +72,13 @@ struct app {
 void app_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print untrusted text (from the server) made safe, plus a newline. */
 void print_untrusted(FILE *f, const char *prefix, const char *text);
+
+/* While reading the start-up file: "FILE:LINE: " before every error. */
+void app_error_context(const char *where);
+/* The command line an alias stands for, or NULL. */
+const char *app_alias_command(struct app *a, const char *name);
+/* Machine names in ~/.netrc (or --netrc-file), for completion. */
+size_t app_netrc_machines(struct app *a, char ***out);
 
 /* Exit status for a negative ftps_err (0 for 0). */
 int exit_code_for(int err);

@@ -323,7 +323,7 @@ static int rm_tree(struct app *a, const char *dir, int depth)
 		return FTPS_ERR_TOOLONG;
 	}
 	struct rlist l;
-	int rc = remote_list(a->ftp, dir, &l);
+	int rc = remote_list(a->ftp, dir, &l, 0);
 	if (rc < 0)
 		return report(a, "rm", dir, rc);
 	for (size_t i = 0; i < l.n && rc == 0; i++) {

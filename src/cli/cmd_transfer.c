@@ -112,7 +112,7 @@ static int walk_get(struct ftp_session *s, const char *rdir, const char *ldir,
 		return FTPS_ERR_LOCAL;
 	}
 	struct rlist l;
-	int rc = remote_list(s, rdir, &l);
+	int rc = remote_list(s, rdir, &l, 0);
 	if (rc < 0) {
 		print_untrusted(stderr, "ftps: get: ", ftp_error(s));
 		return rc;

@@ -1,5 +1,6 @@
 #include "cli/commands.h"
 #include "cli/app.h"
+#include "cli/complete.h"
 #include "ftp/session.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -74,6 +75,8 @@ const struct command commands[] = {
 	{ "lls", NULL, "[LS-OPTIONS] [PATH...]", "list a local directory",
 	  0, -1, 0, { L }, cmd_lls },
 	{ "lmkdir", NULL, "DIR...", "make local directories", 1, -1, 0, { L }, cmd_lmkdir },
+	{ "alias", NULL, "[NAME COMMAND...]", "show aliases, or make NAME stand for COMMAND",
+	  0, -1, 0, { ARG_WORD, ARG_COMMAND, ARG_WORD }, cmd_alias },
 	{ "help", "?", "[COMMAND]", "show commands, or one command's usage",
 	  0, 1, 0, { ARG_COMMAND }, cmd_help },
 	{ "quit", "exit bye", "", "close the connection and leave",
@@ -150,5 +153,8 @@ int command_run(struct app *a, int argc, char **argv)
 		if (rc < 0)
 			return rc;
 	}
-	return c->run(a, argc, argv);
+	int rc = c->run(a, argc, argv);
+	if (command_changes_remote(c->name))
+		complete_invalidate();
+	return rc;
 }

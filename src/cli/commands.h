@@ -67,6 +67,7 @@ int cmd_passive(struct app *a, int argc, char **argv);
 int cmd_ascii(struct app *a, int argc, char **argv);
 int cmd_binary(struct app *a, int argc, char **argv);
 int cmd_set(struct app *a, int argc, char **argv);
+int cmd_alias(struct app *a, int argc, char **argv);
 /* "!command" lines (not in the table: the line is not split into words). */
 int run_shell(const char *command);
 

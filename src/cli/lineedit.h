@@ -4,12 +4,18 @@
 
 #include <signal.h>
 
+struct app;
+
 extern volatile sig_atomic_t ftps_interrupted;
 
-void lineedit_init(void);
+/* Set up readline: completion for a's commands and remote files. */
+void lineedit_init(struct app *a);
 /* A line without newline, newly allocated; NULL at EOF (Ctrl-D). Ctrl-C
  * clears the line being typed and asks again. */
 char *lineedit_read(const char *prompt);
 void lineedit_add_history(const char *line);
+/* Load and save the history file (created 0600, its directory 0700). */
+void lineedit_history_load(const char *path);
+void lineedit_history_save(const char *path);
 
 #endif

@@ -63,7 +63,8 @@ static void add(struct rlist *l, const char *dir, const struct ftp_entry *e)
 	r->mtime = e->mtime;
 }
 
-int remote_list(struct ftp_session *s, const char *dir, struct rlist *out)
+int remote_list(struct ftp_session *s, const char *dir, struct rlist *out,
+		int quiet)
 {
 	struct buf raw = { 0 };
 	struct ftp_sink sink = { sink_buf, &raw };
@@ -85,7 +86,9 @@ int remote_list(struct ftp_session *s, const char *dir, struct rlist *out)
 		const char *name = v[i].name;
 		if (!strcmp(name, ".") || !strcmp(name, ".."))
 			continue;
-		if (!entry_name_is_safe(name)) {
+		if (!entry_name_is_safe(name) && quiet) {
+			continue;
+		} else if (!entry_name_is_safe(name)) {
 			/* A hostile server must not steer a write outside the
 			 * target directory, nor paint the terminal. */
 			char *safe = sanitize_str(name);
@@ -122,7 +125,7 @@ int remote_glob(struct ftp_session *s, const char *pattern, struct rlist *out)
 		return FTPS_ERR_USAGE;
 	}
 	struct rlist all;
-	int rc = remote_list(s, dir, &all);
+	int rc = remote_list(s, dir, &all, 0);
 	if (rc < 0) {
 		free(dir);
 		return rc;

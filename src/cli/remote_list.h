@@ -29,10 +29,10 @@ void rlist_clear(struct rlist *l);
 int has_glob(const char *s);
 
 /* Entries of directory dir (NULL or "" for the current one), without "."
- * and "..". Unsafe names are skipped with a warning on stderr. The raw
- * parsed entries go to *raw when non-NULL (for ls). 0 or a negative
- * ftps_err (ftp_error() says why). */
-int remote_list(struct ftp_session *s, const char *dir, struct rlist *out);
+ * and "..". Unsafe names are skipped, with a warning on stderr unless quiet.
+ * 0 or a negative ftps_err (ftp_error() says why). */
+int remote_list(struct ftp_session *s, const char *dir, struct rlist *out,
+		int quiet);
 
 /* Expand pattern: globs are matched (fnmatch, no leading dots unless the
  * pattern has one) against the listing of its directory; only the last

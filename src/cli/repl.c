@@ -2,8 +2,11 @@
 #include "cli/app.h"
 #include "cli/argv.h"
 #include "cli/commands.h"
+#include "cli/history.h"
 #include "cli/lineedit.h"
+#include "util/buf.h"
 #include "util/error.h"
+#include "util/xmalloc.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -11,12 +14,37 @@
 
 #define LINE_MAX_BYTES (64 * 1024)
 
-/* One line with OpenSSH sftp's batch rules: '#' comments and blank lines are
- * skipped, a leading '-' ignores a failure, a leading '@' suppresses the
- * echo. Returns 0, or the failure that must end a batch run. */
-static int run_line(struct app *a, char *line)
+/* Split a line into words, replacing a leading alias by what it stands for
+ * (once: aliases do not nest). */
+static int split_expanded(struct app *a, const char *line, int *argc, char ***argv)
 {
-	int ignore_error = 0, quiet = !a->batch;
+	const char *err = NULL;
+	int rc = argv_split(line, argc, argv, &err);
+	if (rc < 0) {
+		app_error("%s", err ? err : "line too long");
+		return rc;
+	}
+	const char *exp = *argc > 0 ? app_alias_command(a, (*argv)[0]) : NULL;
+	if (!exp)
+		return 0;
+	struct buf b = { 0 };
+	buf_append_str(&b, exp);
+	for (int i = 1; i < *argc; i++) {
+		char *q = argv_quote((*argv)[i]);
+		buf_printf(&b, " %s", q);
+		free(q);
+	}
+	argv_free(*argv);
+	rc = argv_split(b.data, argc, argv, &err);
+	buf_free(&b);
+	if (rc < 0)
+		app_error("%s", err ? err : "alias too long");
+	return rc;
+}
+
+int repl_line(struct app *a, char *line, int echo)
+{
+	int ignore_error = 0, quiet = !echo;
 	while (isspace((unsigned char)*line))
 		line++;
 	if (*line == '\0' || *line == '#')
@@ -33,20 +61,17 @@ static int run_line(struct app *a, char *line)
 		printf("ftps> %s\n", line);
 		fflush(stdout);
 	}
+	int rc;
 	if (*line == '!') {
-		int src = run_shell(line + 1);
-		ftps_interrupted = 0;
-		return ignore_error ? 0 : src;
+		rc = run_shell(line + 1);
+	} else {
+		int argc = 0;
+		char **argv = NULL;
+		rc = split_expanded(a, line, &argc, &argv);
+		if (rc == 0 && argc > 0)
+			rc = command_run(a, argc, argv);
+		argv_free(argv);
 	}
-	int argc = 0;
-	char **argv = NULL;
-	const char *err = NULL;
-	int rc = argv_split(line, &argc, &argv, &err);
-	if (rc < 0)
-		app_error("%s", err ? err : "line too long");
-	else if (argc > 0)
-		rc = command_run(a, argc, argv);
-	argv_free(argv);
 	ftps_interrupted = 0;
 	return ignore_error ? 0 : rc;
 }
@@ -81,9 +106,12 @@ int repl_run(struct app *a, FILE *in)
 			app_error("line longer than %d bytes", LINE_MAX_BYTES);
 			rc = FTPS_ERR_TOOLONG;
 		} else {
-			if (!in && *line)
-				lineedit_add_history(line);
-			rc = run_line(a, line);
+			if (!in && *line && a->settings.history) {
+				char *safe = history_scrub(line);
+				lineedit_add_history(safe);
+				free(safe);
+			}
+			rc = repl_line(a, line, a->batch);
 		}
 		free(line);
 		if (rc < 0 && a->batch) {

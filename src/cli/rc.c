@@ -1,0 +1,105 @@
+#include "cli/rc.h"
+#include "cli/app.h"
+#include "cli/commands.h"
+#include "cli/repl.h"
+#include "cli/argv.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/xmalloc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void aliases_clear(struct aliases *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].expansion);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+char *rc_default_path(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	if (xdg && *xdg == '/')
+		return xasprintf("%s/ftps/ftpsrc", xdg);
+	const char *home = getenv("HOME");
+	return home ? xasprintf("%s/.config/ftps/ftpsrc", home) : NULL;
+}
+
+void rc_run(struct app *a, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		if (errno != ENOENT)
+			app_error("%s: %s", path, strerror(errno));
+		return;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned lineno = 0;
+	while (getline(&line, &cap, f) >= 0) {
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		char *where = xasprintf("%s:%u: ", path, lineno);
+		app_error_context(where);
+		repl_line(a, line, 0);
+		app_error_context(NULL);
+		free(where);
+	}
+	free(line);
+	fclose(f);
+}
+
+const char *app_alias_command(struct app *a, const char *name)
+{
+	for (size_t i = 0; i < a->aliases.n; i++)
+		if (!strcmp(a->aliases.v[i].name, name))
+			return a->aliases.v[i].expansion;
+	return NULL;
+}
+
+int cmd_alias(struct app *a, int argc, char **argv)
+{
+	if (argc == 1) {
+		for (size_t i = 0; i < a->aliases.n; i++)
+			printf("alias %s %s\n", a->aliases.v[i].name,
+			       a->aliases.v[i].expansion);
+		return 0;
+	}
+	if (argc == 2) {
+		app_error("usage: alias [NAME COMMAND...]");
+		return FTPS_ERR_USAGE;
+	}
+	/* Command names and their aliases stay what they are; prefixes may
+	 * be taken by an alias. */
+	char *amb = NULL;
+	const struct command *c = command_find(argv[1], &amb);
+	free(amb);
+	if (c && (!strcmp(c->name, argv[1]) || strlen(argv[1]) > strlen(c->name) ||
+		  (c->aliases && strstr(c->aliases, argv[1])))) {
+		app_error("alias: %s is a command", argv[1]);
+		return FTPS_ERR_USAGE;
+	}
+	struct buf e = { 0 };
+	for (int i = 2; i < argc; i++) {
+		char *q = argv_quote(argv[i]);
+		buf_printf(&e, "%s%s", i > 2 ? " " : "", q);
+		free(q);
+	}
+	for (size_t i = 0; i < a->aliases.n; i++) {
+		if (!strcmp(a->aliases.v[i].name, argv[1])) {
+			free(a->aliases.v[i].expansion);
+			a->aliases.v[i].expansion = buf_steal(&e);
+			return 0;
+		}
+	}
+	a->aliases.v = xrealloc(a->aliases.v, (a->aliases.n + 1) * sizeof(*a->aliases.v));
+	a->aliases.v[a->aliases.n++] = (struct alias){ xstrdup(argv[1]), buf_steal(&e) };
+	return 0;
+}

@@ -1,0 +1,147 @@
+#!/usr/bin/env bats
+# The interactive prompt: completion of commands and of local and remote
+# names, the history file, the start-up file and aliases.
+
+load ../lib/common
+load ../lib/tty
+
+setup_file() { setup_servers_file; }
+teardown_file() { teardown_servers_file; }
+
+setup() {
+	WORK=$BATS_TEST_TMPDIR/work
+	mkdir -p "$WORK"
+	cd "$WORK" || return 1
+	export HOME=$BATS_TEST_TMPDIR/home XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/config
+	export XDG_STATE_HOME=$BATS_TEST_TMPDIR/state
+	mkdir -p "$HOME"
+	VS=$VSFTPD_ROOT/t$BATS_TEST_NUMBER
+	mkdir -p "$VS"
+}
+teardown() { tty_stop; }
+
+# An interactive ftps on the vsftpd test directory, at its prompt.
+start_ftps() {
+	tty_start env HOME="$HOME" XDG_CONFIG_HOME="$XDG_CONFIG_HOME" \
+		XDG_STATE_HOME="$XDG_STATE_HOME" FTPS_PASSWORD="${FTPS_PASSWORD:-}" \
+		"$FTPS" --cafile "$CERTDIR/ca.pem" "$@"
+	tty_wait "ftps> "
+}
+
+# The text of the last prompt line on the screen.
+prompt_line() {
+	tty_screen | grep '^ftps> ' | tail -n1 | sed 's/[[:space:]]*$//'
+}
+
+@test "TAB completes command names, then settings and command arguments" {
+	start_ftps "ftpes://127.0.0.1:$VSFTPD_PORT/t$BATS_TEST_NUMBER"
+	tty_keys "sta" Tab
+	tty_wait "ftps> status "
+	tty_keys C-u "set prog" Tab
+	tty_wait "ftps> set progress "
+	tty_keys C-u "help mkd" Tab
+	tty_wait "ftps> help mkdir "
+}
+
+@test "TAB completes remote files, directories (with /), and names with spaces" {
+	mkdir -p "$VS/subdir/inner"
+	echo x >"$VS/only-one-file.dat"
+	echo y >"$VS/with space.txt"
+	start_ftps "ftpes://127.0.0.1:$VSFTPD_PORT/t$BATS_TEST_NUMBER"
+	tty_keys "get only" Tab
+	tty_wait "ftps> get only-one-file.dat "
+	tty_keys C-u "cd sub" Tab
+	tty_wait "ftps> cd subdir/"
+	tty_keys "in" Tab
+	tty_wait "ftps> cd subdir/inner/"
+	tty_keys C-u "get with" Tab
+	tty_wait 'ftps> get with\ space.txt '
+	tty_keys Enter
+	tty_wait "ftps> " 
+	for _ in $(seq 100); do [[ -f "with space.txt" ]] && break; sleep 0.05; done
+	cmp "$VS/with space.txt" "with space.txt"
+	# a glob is not expanded by TAB
+	tty_keys C-u "get *.dat" Tab
+	sleep 0.3
+	assert_equal "$(prompt_line)" "ftps> get *.dat"
+}
+
+@test "TAB completes local paths for local arguments" {
+	mkdir -p "locdir/deeper"
+	touch "locdir/local-file.txt"
+	start_ftps "ftpes://127.0.0.1:$VSFTPD_PORT/t$BATS_TEST_NUMBER"
+	tty_keys "put locd" Tab
+	tty_wait "ftps> put locdir/"
+	tty_keys "loc" Tab
+	tty_wait "ftps> put locdir/local-file.txt "
+	tty_keys C-u "lcd locdir/dee" Tab
+	tty_wait "ftps> lcd locdir/deeper/"
+}
+
+@test "the remote listing cache is refreshed after put" {
+	echo 1 >"$VS/alpha1"
+	echo 2 >fresh-upload
+	start_ftps "ftpes://127.0.0.1:$VSFTPD_PORT/t$BATS_TEST_NUMBER"
+	tty_keys "get al" Tab
+	tty_wait "ftps> get alpha1 "
+	tty_keys C-u "get fre" Tab
+	sleep 0.3
+	assert_equal "$(prompt_line)" "ftps> get fre"
+	tty_keys C-u "put fresh-upload" Enter
+	tty_wait "fresh-upload "
+	tty_keys "get fre" Tab
+	tty_wait "ftps> get fresh-upload "
+}
+
+@test "the history file is private and never holds a password" {
+	FTPS_PASSWORD= start_ftps
+	tty_type "open ftpes://alice:s3cret@127.0.0.1:$PYFTPD_PORT"
+	tty_wait "ftps> "
+	tty_type "user alice s3cret"
+	tty_type "quote PASS s3cret"
+	tty_type "pwd"
+	tty_wait "Remote working directory: /"
+	tty_type quit
+	run tty_wait_exit
+	assert_output 0
+	local h=$XDG_STATE_HOME/ftps/history
+	assert_file_exists "$h"
+	assert_equal "$(stat -c %a "$h")" 600
+	run cat "$h"
+	refute_output --partial "s3cret"
+	assert_line "open ftpes://alice@127.0.0.1:$PYFTPD_PORT"
+	assert_line "user alice"
+	assert_line "pwd"
+}
+
+@test "set history off keeps no history file" {
+	start_ftps
+	tty_type "set history off"
+	tty_type "lpwd"
+	tty_type quit
+	run tty_wait_exit
+	assert_output 0
+	assert_file_not_exists "$XDG_STATE_HOME/ftps/history"
+}
+
+@test "ftpsrc runs at start (settings, aliases); errors name file and line; --norc skips it" {
+	mkdir -p "$XDG_CONFIG_HOME/ftps"
+	printf '# my settings\nset progress off\nalias here lpwd\nbogus-command\nalias ll ls -l\n' \
+		>"$XDG_CONFIG_HOME/ftps/ftpsrc"
+	echo 123 >"$VS/f"
+	run ftps_batch $'set\nhere\nll' "ftpes://127.0.0.1:$VSFTPD_PORT/t$BATS_TEST_NUMBER"
+	assert_success
+	assert_output --partial "ftps: $XDG_CONFIG_HOME/ftps/ftpsrc:4: bogus-command: unknown command"
+	assert_line --regexp '^progress +off '
+	assert_line "Local working directory: $WORK"
+	assert_line --regexp '^-rw-r--r-- .* 4 .* f$'
+	run ftps_batch $'set' --norc
+	assert_success
+	assert_line --regexp '^progress +on '
+	run ftps_batch 'alias'
+	assert_line "alias here lpwd"
+	assert_line "alias ll ls -l"
+	run ftps_batch 'alias ls pwd'
+	assert_failure 1
+	assert_output --partial "alias: ls is a command"
+}
