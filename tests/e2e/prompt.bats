@@ -145,3 +145,16 @@ prompt_line() {
 	assert_failure 1
 	assert_output --partial "alias: ls is a command"
 }
+
+@test "every command in help is in the man page, with help CMD's usage" {
+	run "$FTPS" -b - --norc <<<"help"
+	assert_success
+	local man names
+	man=$(MANWIDTH=200 man -l "$BATS_TEST_DIRNAME/../../man/ftps.1" 2>/dev/null)
+	names=$(sed -n 's/^  \([a-z]\+\).*/\1/p' <<<"$output" | sort -u)
+	[[ $(wc -w <<<"$names") -ge 30 ]]
+	for c in $names; do
+		grep -qE "^ +$c( |$)" <<<"$man" || { echo "not in the man page: $c"; return 1; }
+	done
+	grep -qF '!COMMAND' <<<"$man"
+}
