@@ -25,24 +25,31 @@ void app_error_context(const char *where)
 	error_where = where;
 }
 
+/* Every message is made safe as a whole: names from the server reach
+ * messages in many places, and none of them may paint the terminal. */
 void app_error(const char *fmt, ...)
 {
 	va_list ap;
-	fflush(stdout);
-	fputs("ftps: ", stderr);
-	if (error_where)
-		fputs(error_where, stderr);
+	char *msg = NULL;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	int n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (n < 0)
+		return;
+	char *safe = sanitize_str(msg);
+	fflush(stdout);
+	fprintf(stderr, "ftps: %s%s\n", error_where ? error_where : "", safe);
+	free(safe);
+	free(msg);
 }
 
 void print_untrusted(FILE *f, const char *prefix, const char *text)
 {
-	char *safe = sanitize_str(text);
-	fprintf(f, "%s%s\n", prefix, safe);
+	char *both = xasprintf("%s%s", prefix, text);
+	char *safe = sanitize_str(both);
+	fprintf(f, "%s\n", safe);
 	free(safe);
+	free(both);
 }
 
 int exit_code_for(int err)

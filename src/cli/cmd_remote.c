@@ -28,9 +28,7 @@ static int report(struct app *a, const char *cmd, const char *what, int rc)
 {
 	char *prefix = what ? xasprintf("ftps: %s: %s: ", cmd, what)
 			    : xasprintf("ftps: %s: ", cmd);
-	char *safe = sanitize_str(prefix);
-	print_untrusted(stderr, safe, ftp_error(a->ftp));
-	free(safe);
+	print_untrusted(stderr, prefix, ftp_error(a->ftp));
 	free(prefix);
 	return rc;
 }
@@ -323,10 +321,12 @@ static int rm_tree(struct app *a, const char *dir, int depth)
 		return FTPS_ERR_TOOLONG;
 	}
 	struct rlist l;
-	int rc = remote_list(a->ftp, dir, &l, 0);
+	int rc = remote_list(a->ftp, dir, &l);
 	if (rc < 0)
 		return report(a, "rm", dir, rc);
 	for (size_t i = 0; i < l.n && rc == 0; i++) {
+		if (rentry_refused(&l.v[i]))
+			continue;
 		if (l.v[i].is_dir == 1)
 			rc = rm_tree(a, l.v[i].path, depth + 1);
 		else if ((rc = ftp_delete(a->ftp, l.v[i].path)) < 0)

@@ -112,12 +112,14 @@ static int walk_get(struct ftp_session *s, const char *rdir, const char *ldir,
 		return FTPS_ERR_LOCAL;
 	}
 	struct rlist l;
-	int rc = remote_list(s, rdir, &l, 0);
+	int rc = remote_list(s, rdir, &l);
 	if (rc < 0) {
 		print_untrusted(stderr, "ftps: get: ", ftp_error(s));
 		return rc;
 	}
 	for (size_t i = 0; i < l.n && rc == 0; i++) {
+		if (rentry_refused(&l.v[i]))
+			continue;
 		char *local = path_join(ldir, l.v[i].name);
 		if (l.v[i].is_dir == 1) {
 			rc = walk_get(s, l.v[i].path, local, j, depth + 1);
@@ -173,6 +175,11 @@ static int plan_get(struct app *a, int argc, char **argv, const struct xfer_flag
 			char *local = rename_to ? xstrdup(rename_to)
 						: path_join(target_dir, e->name);
 			int dir = e->is_dir;
+			if (!f->recursive && dir == 1) {
+				app_error("get: %s: is a directory (use get -r)", e->path);
+				free(local);
+				continue;
+			}
 			if (f->recursive && dir < 0)
 				dir = remote_is_dir(s, e->path, home);
 			if (f->recursive && dir == 1) {

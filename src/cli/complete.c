@@ -51,7 +51,7 @@ static const struct rlist *listing(struct app *a, const char *dir)
 		return NULL;
 	struct rlist l;
 	/* Bounded by the session's timeout like any other command. */
-	if (remote_list(a->ftp, *dir ? dir : NULL, &l, 1) < 0)
+	if (remote_list(a->ftp, *dir ? dir : NULL, &l) < 0)
 		return NULL;
 	struct cached *c = &cache[cache_next++ % CACHE_SLOTS];
 	free(c->dir);
@@ -80,7 +80,7 @@ static void remote_candidates(struct app *a, const char *word, struct out *o)
 	const struct rlist *l = listing(a, dir);
 	for (size_t i = 0; l && i < l->n; i++) {
 		const char *name = l->v[i].name;
-		if (strncmp(name, base, strlen(base)) || (name[0] == '.' && base[0] != '.'))
+		if (l->v[i].unsafe || strncmp(name, base, strlen(base)) || (name[0] == '.' && base[0] != '.'))
 			continue;
 		offer(o, xasprintf("%s%s%s", dir, name, l->v[i].is_dir == 1 ? "/" : ""));
 	}

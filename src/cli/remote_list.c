@@ -61,10 +61,18 @@ static void add(struct rlist *l, const char *dir, const struct ftp_entry *e)
 	r->is_dir = e->type == ENTRY_DIR ? 1 : e->type == ENTRY_UNKNOWN ? -1 : 0;
 	r->size = e->size;
 	r->mtime = e->mtime;
+	r->unsafe = !entry_name_is_safe(e->name);
 }
 
-int remote_list(struct ftp_session *s, const char *dir, struct rlist *out,
-		int quiet)
+int rentry_refused(const struct rentry *e)
+{
+	if (!e->unsafe)
+		return 0;
+	app_error("warning: skipping unsafe name from the server: %s", e->name);
+	return 1;
+}
+
+int remote_list(struct ftp_session *s, const char *dir, struct rlist *out)
 {
 	struct buf raw = { 0 };
 	struct ftp_sink sink = { sink_buf, &raw };
@@ -86,16 +94,6 @@ int remote_list(struct ftp_session *s, const char *dir, struct rlist *out,
 		const char *name = v[i].name;
 		if (!strcmp(name, ".") || !strcmp(name, ".."))
 			continue;
-		if (!entry_name_is_safe(name) && quiet) {
-			continue;
-		} else if (!entry_name_is_safe(name)) {
-			/* A hostile server must not steer a write outside the
-			 * target directory, nor paint the terminal. */
-			char *safe = sanitize_str(name);
-			app_error("warning: skipping unsafe name from the server: %s", safe);
-			free(safe);
-			continue;
-		}
 		add(out, dir, &v[i]);
 	}
 	ftp_entries_free(v, n);
@@ -113,7 +111,7 @@ int remote_glob(struct ftp_session *s, const char *pattern, struct rlist *out)
 	if (!has_glob(pattern)) {
 		out->v = xcalloc(1, sizeof(*out->v));
 		out->v[0] = (struct rentry){ xstrdup(pattern), xstrdup(path_base(pattern)),
-					     -1, -1, -1 };
+					     -1, -1, -1, 0 };
 		out->n = 1;
 		return 0;
 	}
@@ -125,13 +123,14 @@ int remote_glob(struct ftp_session *s, const char *pattern, struct rlist *out)
 		return FTPS_ERR_USAGE;
 	}
 	struct rlist all;
-	int rc = remote_list(s, dir, &all, 0);
+	int rc = remote_list(s, dir, &all);
 	if (rc < 0) {
 		free(dir);
 		return rc;
 	}
 	for (size_t i = 0; i < all.n; i++) {
-		if (fnmatch(base, all.v[i].name, FNM_PERIOD) != 0)
+		if (fnmatch(base, all.v[i].name, FNM_PERIOD) != 0 ||
+		    rentry_refused(&all.v[i]))
 			continue;
 		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
 		out->v[out->n++] = all.v[i];

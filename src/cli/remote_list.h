@@ -16,6 +16,7 @@ struct rentry {
 	int is_dir;     /* 1 dir, 0 file (or link), -1 unknown */
 	int64_t size;   /* -1 unknown */
 	int64_t mtime;  /* -1 unknown */
+	int unsafe;     /* the name fails entry_name_is_safe: never use it */
 };
 
 struct rlist {
@@ -29,10 +30,13 @@ void rlist_clear(struct rlist *l);
 int has_glob(const char *s);
 
 /* Entries of directory dir (NULL or "" for the current one), without "."
- * and "..". Unsafe names are skipped, with a warning on stderr unless quiet.
- * 0 or a negative ftps_err (ftp_error() says why). */
-int remote_list(struct ftp_session *s, const char *dir, struct rlist *out,
-		int quiet);
+ * and "..". Unsafe names are kept but marked: see rentry_refused. 0 or a
+ * negative ftps_err (ftp_error() says why). */
+int remote_list(struct ftp_session *s, const char *dir, struct rlist *out);
+
+/* Non-zero, after a warning, for an entry whose name must not be used: a
+ * hostile server must not steer a write outside the target directory. */
+int rentry_refused(const struct rentry *e);
 
 /* Expand pattern: globs are matched (fnmatch, no leading dots unless the
  * pattern has one) against the listing of its directory; only the last

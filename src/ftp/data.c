@@ -143,9 +143,12 @@ static int data_finish(struct ftp_session *s, int xfer_rc)
 			memcpy(lost, s->err, sizeof(lost));
 			return ftp_fail(s, rc, "%s; then %s", why, lost);
 		}
-		if (rc >= 400)
-			return ftp_fail(s, xfer_rc, "%s (server: %s)", why,
-					ftp_reply_msg(s));
+		if (rc >= 400) {
+			ftp_fail(s, xfer_rc, "%s (server: %s)", why,
+				 ftp_reply_msg(s));
+			ftp_check_hangup(s, 250);
+			return xfer_rc;
+		}
 		memcpy(s->err, why, sizeof(why));
 		return xfer_rc;
 	}

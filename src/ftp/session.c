@@ -6,6 +6,7 @@
 #include "util/xmalloc.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +87,24 @@ void ftp_drop(struct ftp_session *s)
 	s->fd = -1;
 	buf_reset(&s->rbuf);
 	reply_parser_reset(s->parser);
+}
+
+void ftp_check_hangup(struct ftp_session *s, int wait_ms)
+{
+	if (s->fd < 0 || s->rbuf.len > 0)
+		return;
+	struct pollfd p = { .fd = s->fd, .events = POLLIN };
+	int n;
+	do
+		n = poll(&p, 1, wait_ms);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return;
+	char c;
+	ssize_t r = recv(s->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+		       errno != EINTR))
+		ftp_drop(s);
 }
 
 static void trace(struct ftp_session *s, char dir, const char *line, size_t len)
@@ -214,6 +233,11 @@ int ftp_read_reply(struct ftp_session *s)
 				reply_parser_take(s->parser, &s->last);
 				s->replies_since_tls++;
 				trace_reply(s);
+				/* 421: the server is closing the connection
+				 * (RFC 959); the next command must reconnect,
+				 * not fail on a dead socket. */
+				if (s->last.code == 421)
+					ftp_drop(s);
 				return s->last.code;
 			}
 		}

@@ -46,6 +46,10 @@ int ftp_send(struct ftp_session *s, const char *line);
 /* Close the control connection without QUIT (after a fatal error). */
 void ftp_drop(struct ftp_session *s);
 int ftp_is_cancelled(struct ftp_session *s);
+/* After an error reply: if the server hangs up within wait_ms (vsftpd does
+ * after "522 ... session reuse required"), close our side too, so that the
+ * next command reconnects instead of failing a second time. */
+void ftp_check_hangup(struct ftp_session *s, int wait_ms);
 /* "CODE text" of the last reply, for messages. */
 const char *ftp_reply_msg(struct ftp_session *s);
 

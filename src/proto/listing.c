@@ -66,18 +66,30 @@ static int64_t parse_i64(const char *s, size_t n)
 	return v;
 }
 
-/* Seconds since the epoch for a broken-down UTC time; -1 if invalid. Goes
- * through the MDTM parser so that there is one calendar implementation. */
-static int64_t make_time(int y, int mo, int d, int h, int mi)
+/* A valid time before 1970 is kept as "unknown" (-1): struct ftp_entry has
+ * no other way to say it, and a negative value other than -1 would confuse
+ * every reader of mtime. The entry itself stays: a listing must not lose a
+ * file because of its date. */
+static int64_t clamp_time(int64_t t)
+{
+	return t < 0 ? -1 : t;
+}
+
+/* Seconds since the epoch for a broken-down UTC time into *t (clamped);
+ * -1 if the fields are not a date. Goes through the MDTM parser so that
+ * there is one calendar implementation. */
+static int make_time(int y, int mo, int d, int h, int mi, int64_t *t)
 {
 	char s[32];
-	int64_t t;
 
 	if (y < 0 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
 	    h < 0 || h > 23 || mi < 0 || mi > 59)
 		return -1;
 	snprintf(s, sizeof(s), "%04d%02d%02d%02d%02d00", y, mo, d, h, mi);
-	return parse_213_mdtm(s, &t) == 0 ? t : -1;
+	if (parse_213_mdtm(s, t) < 0)
+		return -1;
+	*t = clamp_time(*t);
+	return 0;
 }
 
 /* ---- Unix "ls -l" lines ------------------------------------------------ */
@@ -144,18 +156,18 @@ static enum entry_type type_from_char(char c)
 /* "Mon DD HH:MM" has no year: take the latest of next, this and last year
  * that is not more than ~6 months after now (ls shows times only for recent
  * files, and server clocks may run a little ahead). */
-static int64_t guess_year_time(int mo, int d, int h, int mi, int64_t now)
+static int guess_year_time(int mo, int d, int h, int mi, int64_t now,
+			   int64_t *t)
 {
 	time_t tn = (time_t)now;
 	struct tm tm;
 
 	if (!gmtime_r(&tn, &tm))
 		return -1;
-	for (int y = tm.tm_year + 1900 + 1; y >= tm.tm_year + 1900 - 1; y--) {
-		int64_t t = make_time(y, mo, d, h, mi);
-		if (t >= 0 && t <= now + 180 * 86400LL)
-			return t;
-	}
+	for (int y = tm.tm_year + 1900 + 1; y >= tm.tm_year + 1900 - 1; y--)
+		if (make_time(y, mo, d, h, mi, t) == 0 &&
+		    *t <= now + 180 * 86400LL)
+			return 0;
 	return -1;
 }
 
@@ -168,20 +180,20 @@ static int unix_date(const struct tok *t, int64_t now, struct ftp_entry *e)
 	if (mo < 0 || t[1].n > 2 || d < 1 || d > 31)
 		return -1;
 	const char *x = t[2].s;
+	int rc = -1;
 	if (t[2].n == 4 && all_digits(x, 4)) {
-		e->mtime = make_time((int)parse_i64(x, 4), mo + 1, (int)d, 0, 0);
+		rc = make_time((int)parse_i64(x, 4), mo + 1, (int)d, 0, 0,
+			       &e->mtime);
 		e->mtime_has_time = 0;
 	} else if ((t[2].n == 5 || t[2].n == 4) && x[t[2].n - 3] == ':') {
 		size_t hl = t[2].n - 3;
 		if (!all_digits(x, hl) || !all_digits(x + hl + 1, 2))
 			return -1;
-		e->mtime = guess_year_time(mo + 1, (int)d, (int)parse_i64(x, hl),
-					   (int)parse_i64(x + hl + 1, 2), now);
-		e->mtime_has_time = 1;
-	} else {
-		return -1;
+		rc = guess_year_time(mo + 1, (int)d, (int)parse_i64(x, hl),
+				     (int)parse_i64(x + hl + 1, 2), now, &e->mtime);
+		e->mtime_has_time = e->mtime >= 0;
 	}
-	return e->mtime < 0 ? -1 : 0;
+	return rc;
 }
 
 /* Columns between perms and size: "nlink owner group", "nlink owner",
@@ -247,7 +259,7 @@ static int parse_unix(const char *line, int64_t now, struct ftp_entry *e)
 /* ---- DOS / IIS lines --------------------------------------------------- */
 
 /* "MM-DD-YY" or "MM-DD-YYYY" and "HH:MM[AM|PM]". */
-static int64_t dos_time(const struct tok *dt, const struct tok *tm)
+static int dos_time(const struct tok *dt, const struct tok *tm, int64_t *t)
 {
 	const char *d = dt->s, *h = tm->s;
 	int y, hh, mm;
@@ -277,7 +289,7 @@ static int64_t dos_time(const struct tok *dt, const struct tok *tm)
 		hh = hh % 12 + (pm ? 12 : 0);
 	}
 	return make_time(y, (int)parse_i64(d, 2), (int)parse_i64(d + 3, 2),
-			 hh, mm);
+			 hh, mm, t);
 }
 
 static int parse_dos(const char *line, struct ftp_entry *e)
@@ -286,8 +298,8 @@ static int parse_dos(const char *line, struct ftp_entry *e)
 
 	if (tokenize(line, t) < 4)
 		return FTPS_ERR_PROTO;
-	int64_t mtime = dos_time(&t[0], &t[1]);
-	if (mtime < 0)
+	int64_t mtime;
+	if (dos_time(&t[0], &t[1], &mtime) < 0)
 		return FTPS_ERR_PROTO;
 
 	int dir = t[2].n == 5 && strncasecmp(t[2].s, "<DIR>", 5) == 0;
@@ -298,7 +310,7 @@ static int parse_dos(const char *line, struct ftp_entry *e)
 	e->type = dir ? ENTRY_DIR : ENTRY_FILE;
 	e->size = size;
 	e->mtime = mtime;
-	e->mtime_has_time = 1;
+	e->mtime_has_time = mtime >= 0;
 	e->name = xstrdup(t[3].s); /* the rest of the line, spaces included */
 	return 0;
 }
@@ -396,7 +408,7 @@ static void mlsd_fact(const char *k, const char *v, struct ftp_entry *e,
 		e->size = parse_i64(v, strlen(v));
 	} else if (strcasecmp(k, "modify") == 0) {
 		int64_t t;
-		if (parse_213_mdtm(v, &t) == 0) {
+		if (parse_213_mdtm(v, &t) == 0 && clamp_time(t) >= 0) {
 			e->mtime = t;
 			e->mtime_has_time = 1;
 		}
@@ -587,12 +599,42 @@ char *format_entry_long(const struct ftp_entry *e, int64_t now_epoch, int size_w
 	return s;
 }
 
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 if there is none. */
+static int utf8_len(const unsigned char *p, unsigned *cp)
+{
+	int n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+	if (p[0] >= 0xf5)
+		n = 0;
+	unsigned v = n == 2 ? p[0] & 0x1f : n == 3 ? p[0] & 0x0f : p[0] & 0x07;
+	for (int i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (p[i] & 0x3f);
+	}
+	*cp = v;
+	return n;
+}
+
 int entry_name_is_safe(const char *name)
 {
 	if (!name || !*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return 0;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
 		if (*p == '/' || *p == '\\' || *p < 0x20 || *p == 0x7f)
 			return 0;
+		if (*p < 0x80)
+			continue;
+		/* C1 controls: U+0080..U+009F in UTF-8, or a lone byte
+		 * 0x80..0x9F that an 8-bit terminal takes for one (0x9B is
+		 * CSI). Other non-UTF-8 bytes (Latin-1 letters) pass. */
+		unsigned cp = 0;
+		int n = utf8_len(p, &cp);
+		if (n == 0 && *p <= 0x9f)
+			return 0;
+		if (n > 0 && cp >= 0x80 && cp <= 0x9f)
+			return 0;
+		if (n > 0)
+			p += n - 1;
+	}
 	return 1;
 }

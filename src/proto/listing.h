@@ -13,7 +13,8 @@ struct ftp_entry {
 	char *link_target;   /* for Unix "a -> b" symlinks, else NULL */
 	enum entry_type type;
 	int64_t size;        /* -1 if unknown */
-	int64_t mtime;       /* seconds since epoch UTC, -1 if unknown */
+	int64_t mtime;       /* seconds since epoch UTC, -1 if unknown (dates
+	                      * before 1970 count as unknown) */
 	int mtime_has_time;  /* 0 if only a date was known ("Jan 1 2020") */
 	char perms[11];      /* "drwxr-xr-x" or "" if unknown */
 	char *owner, *group; /* may be NULL */

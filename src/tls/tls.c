@@ -175,30 +175,33 @@ static int map_err(int rc, const char **why)
 
 /* GNUTLS_E_AGAIN means "call again": after a TLS 1.3 ticket or key update
  * was processed, or when a socket timeout (SO_SNDTIMEO) expired. Retry, but
- * only until the connection's timeout has passed. */
-static int again(const struct tls_conn *c, long long *deadline)
+ * only until the connection's timeout, counted from the start of the call
+ * (or the last progress), has passed: a stalled peer costs one timeout. */
+static long long deadline_from_now(const struct tls_conn *c)
 {
-	long long now = now_ms();
-	if (*deadline == 0)
-		*deadline = now + c->timeout_ms;
-	return now < *deadline;
+	return now_ms() + c->timeout_ms;
+}
+
+static int again(long long deadline)
+{
+	return now_ms() < deadline;
 }
 
 int tls_handshake(struct tls_conn *c, const char **why)
 {
 	int rc;
-	long long deadline = 0;
+	long long deadline = deadline_from_now(c);
 	do {
 		errno = 0;
 		rc = gnutls_handshake(c->s);
 	} while (rc < 0 && !gnutls_error_is_fatal(rc) && rc != GNUTLS_E_INTERRUPTED &&
-	       (rc != GNUTLS_E_AGAIN || again(c, &deadline)));
+	       (rc != GNUTLS_E_AGAIN || again(deadline)));
 	return rc < 0 ? map_err(rc, why) : 0;
 }
 
 ssize_t tls_read(struct tls_conn *c, void *buf, size_t n, const char **why)
 {
-	long long deadline = 0;
+	long long deadline = deadline_from_now(c);
 	for (;;) {
 		errno = 0;
 		ssize_t rc = gnutls_record_recv(c->s, buf, n);
@@ -208,7 +211,7 @@ ssize_t tls_read(struct tls_conn *c, void *buf, size_t n, const char **why)
 		 * inside GnuTLS; these codes only ask us to retry. */
 		if (rc == GNUTLS_E_REHANDSHAKE || rc == GNUTLS_E_WARNING_ALERT_RECEIVED ||
 		    rc == GNUTLS_E_GOT_APPLICATION_DATA ||
-		    (rc == GNUTLS_E_AGAIN && again(c, &deadline)))
+		    (rc == GNUTLS_E_AGAIN && again(deadline)))
 			continue;
 		return map_err((int)rc, why);
 	}
@@ -218,16 +221,16 @@ int tls_write_all(struct tls_conn *c, const void *buf, size_t n,
 		  const char **why)
 {
 	const char *p = buf;
-	long long deadline = 0;
+	long long deadline = deadline_from_now(c);
 	while (n > 0) {
 		errno = 0;
 		ssize_t rc = gnutls_record_send(c->s, p, n);
 		/* GnuTLS keeps the pending record: retry with no data. */
-		while (rc == GNUTLS_E_AGAIN && again(c, &deadline))
+		while (rc == GNUTLS_E_AGAIN && again(deadline))
 			rc = gnutls_record_send(c->s, NULL, 0);
 		if (rc < 0)
 			return map_err((int)rc, why);
-		deadline = 0;
+		deadline = deadline_from_now(c);
 		p += rc;
 		n -= (size_t)rc;
 	}
@@ -249,13 +252,13 @@ int tls_finish_upload(struct tls_conn *c, int fd, const char **why)
 	 * close the socket with a second ticket unread, the kernel would answer
 	 * with an RST and throw away the end of the upload still queued. */
 	char sink[4096];
-	long long deadline = 0;
+	long long deadline = deadline_from_now(c);
 	for (int i = 0; i < 1024; i++) {
 		ssize_t n = gnutls_record_recv(c->s, sink, sizeof(sink));
 		if (n > 0 || n == GNUTLS_E_GOT_APPLICATION_DATA ||
 		    n == GNUTLS_E_WARNING_ALERT_RECEIVED ||
 		    n == GNUTLS_E_REHANDSHAKE ||
-		    (n == GNUTLS_E_AGAIN && again(c, &deadline)))
+		    (n == GNUTLS_E_AGAIN && again(deadline)))
 			continue;
 		break;
 	}

@@ -110,7 +110,7 @@ static const char *const tricky[] = {
 	"", " ", "  ", "\t", "a b", " lead", "trail ", "'", "''", "\"", "\"\"",
 	"\\", "\\\\", "a\\", "'a b'", "\"a b\"", "it's \"quoted\"", "$x `y` ;&|<>",
 	"#hash", "~", "-", "--", "new\nline", "cr\r", "esc\x1b[31m",
-	"\xe6\x97\xa5 \xe6\x9c\xac", "\xff\xfe", "a\x7f" "b", "a'\"\\ \t b",
+	"\xe6\x97\xa5 \xe6\x9c\xac", "\xff\xfe", ("a\x7f" "b"), "a'\"\\ \t b",
 };
 
 static void test_quote(void)

@@ -79,6 +79,16 @@ static const struct {
 	  { 0, ENTRY_DIR, "noon", NULL, -1, 1795350600LL, 1, "", NULL, NULL, 0 } },
 	{ "11-22-26  15:22  7 h24",
 	  { 0, ENTRY_FILE, "h24", NULL, 7, NOV22_1522, 1, "", NULL, NULL, 0 } },
+	/* Before 1970: the entry stays (it used to be dropped, so mget
+	 * skipped the file), its time is unknown (fuzz_listing found it). */
+	{ "-rw-r--r-- 1 u g 5 Dec 31  1969 old",
+	  { 0, ENTRY_FILE, "old", NULL, 5, -1, 0, "-rw-r--r--", "u", "g", 1 } },
+	{ "-rw-r--r-- 1 u g 5 Jan  1  0226 ancient",
+	  { 0, ENTRY_FILE, "ancient", NULL, 5, -1, 0, "-rw-r--r--", "u", "g", 1 } },
+	{ "-rw-r--r-- 1 u g 5 Jan  1  1970 epoch",
+	  { 0, ENTRY_FILE, "epoch", NULL, 5, 0, 0, "-rw-r--r--", "u", "g", 1 } },
+	{ "12-31-1969  11:59PM  5 dos-old",
+	  { 0, ENTRY_FILE, "dos-old", NULL, 5, -1, 0, "", NULL, NULL, 0 } },
 	/* not entries */
 	{ "total 8", { .rc = FTPS_ERR_PROTO } },
 	{ "", { .rc = FTPS_ERR_PROTO } },
@@ -131,6 +141,11 @@ static const struct {
 	  { 0, ENTRY_FILE, "x", NULL, -1, -1, 0, "", NULL, NULL, 0 } },
 	{ " nofacts",
 	  { 0, ENTRY_UNKNOWN, "nofacts", NULL, -1, -1, 0, "", NULL, NULL, 0 } },
+	/* before 1970: unknown, never a negative time other than -1 */
+	{ "type=file;modify=02261122032200; old",
+	  { 0, ENTRY_FILE, "old", NULL, -1, -1, 0, "", NULL, NULL, 0 } },
+	{ "type=file;modify=19691231235958; old2",
+	  { 0, ENTRY_FILE, "old2", NULL, -1, -1, 0, "", NULL, NULL, 0 } },
 	{ "type=file;size=5;", { .rc = FTPS_ERR_PROTO } },
 	{ "type=file;size=5; ", { .rc = FTPS_ERR_PROTO } },
 	{ "", { .rc = FTPS_ERR_PROTO } },
@@ -294,6 +309,10 @@ static const struct {
 	{ "../x", 0 }, { "/etc/x", 0 }, { "a/b", 0 }, { "a\\b", 0 },
 	{ ".", 0 }, { "..", 0 }, { "", 0 }, { "\x1b[31m", 0 }, { "a\nb", 0 },
 	{ "a\rb", 0 }, { "tab\t", 0 }, { "del\x7f", 0 }, { "x/", 0 },
+	/* C1 controls: lone 0x9b (8-bit CSI), U+009B in UTF-8; but Latin-1
+	 * letters and UTF-8 with continuation bytes in 0x80..0x9f pass */
+	{ "bare\x9b" "csi", 0 }, { "u\xc2\x9b" "x", 0 }, { "u\xc2\x85", 0 },
+	{ "caf\xe9", 1 }, { "\xc4\x9b", 1 }, { "\xe2\x82\xac", 1 },
 };
 
 static void test_safe(void)
