@@ -154,7 +154,7 @@ prompt_line() {
 	names=$(sed -n 's/^  \([a-z]\+\).*/\1/p' <<<"$output" | sort -u)
 	[[ $(wc -w <<<"$names") -ge 30 ]]
 	for c in $names; do
-		grep -qE "^ +$c( |$)" <<<"$man" || { echo "not in the man page: $c"; return 1; }
+		grep -qE "^ +$c( |,|$)" <<<"$man" || { echo "not in the man page: $c"; return 1; }
 	done
 	grep -qF '!COMMAND' <<<"$man"
 }
