@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #ifndef FTPS_VERSION
@@ -155,6 +157,41 @@ static int parse_options(struct app *a, int argc, char **argv)
 	return 0;
 }
 
+/* Secrets leave the environment at once (children of !command must not
+ * inherit them), and the process keeps no core file and refuses ptrace
+ * by other processes of the same user. (ASan's leak checker needs to
+ * ptrace itself, so sanitizer builds stay dumpable.) */
+static void protect_secrets(struct app *a)
+{
+	const char *p = getenv("FTPS_PASSWORD");
+	if (p) {
+		a->opt.env_password = xstrdup(p);
+		unsetenv("FTPS_PASSWORD");
+	}
+	p = getenv("FTPS_KEY_PASSPHRASE");
+	if (p) {
+		a->opt.env_key_pass = xstrdup(p);
+		unsetenv("FTPS_KEY_PASSPHRASE");
+	}
+	struct rlimit none = { 0, 0 };
+	setrlimit(RLIMIT_CORE, &none);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(FTPS_DUMPABLE)
+	prctl(PR_SET_DUMPABLE, 0);
+#endif
+}
+
+/* A password typed in a URL on our own command line: overwrite it in argv
+ * so that ps shows "ftpes://alice:xxxxx@host" from now on. */
+static void hide_url_password(char *arg)
+{
+	char *scheme = strstr(arg, "://");
+	char *start = scheme ? scheme + 3 : arg;
+	char *at = strrchr(start, '@');
+	char *colon = at ? memchr(start, ':', (size_t)(at - start)) : NULL;
+	if (colon)
+		memset(colon + 1, 'x', (size_t)(at - colon - 1));
+}
+
 static void on_sigint(int sig)
 {
 	(void)sig;
@@ -170,27 +207,36 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* Every way out of main wipes the secrets taken from the environment. */
+static int finish(struct app *a, int status)
+{
+	free_secret(a->opt.env_password);
+	free_secret(a->opt.env_key_pass);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct app a;
 	memset(&a, 0, sizeof(a));
 	settings_defaults(&a.settings);
+	protect_secrets(&a);
 	int rc = parse_options(&a, argc, argv);
 	if (rc)
-		return rc < 0 ? 0 : rc;
+		return finish(&a, rc < 0 ? 0 : rc);
 
 	int pos = optind;
 	if (pos < argc && !strcmp(argv[pos], "trust")) {
 		/* Management without connecting. */
 		rc = cmd_trust(&a, argc - pos, argv + pos);
-		return rc == FTPS_ERR_USAGE ? 2 : rc < 0 ? 1 : 0;
+		return finish(&a, rc == FTPS_ERR_USAGE ? 2 : rc < 0 ? 1 : 0);
 	}
 	if (pos < argc && !strcmp(argv[pos], "open"))
 		pos++;
 	if (argc - pos > 1) {
 		app_error("too many arguments");
 		usage(stderr);
-		return 2;
+		return finish(&a, 2);
 	}
 	const char *where = pos < argc ? argv[pos] : NULL;
 
@@ -200,7 +246,7 @@ int main(int argc, char **argv)
 		in = strcmp(a.opt.batch_file, "-") ? fopen(a.opt.batch_file, "r") : stdin;
 		if (!in) {
 			app_error("%s: %s", a.opt.batch_file, strerror(errno));
-			return 2;
+			return finish(&a, 2);
 		}
 	} else if (!isatty(STDIN_FILENO)) {
 		in = stdin;
@@ -223,6 +269,7 @@ int main(int argc, char **argv)
 	if (where) {
 		const char *path = NULL;
 		rc = app_set_target(&a, where, &path);
+		hide_url_password(argv[pos]);
 		if (rc < 0)
 			status = 2;
 		else {
@@ -250,5 +297,5 @@ int main(int argc, char **argv)
 	free(a.remote_cwd);
 	if (in && in != stdin)
 		fclose(in);
-	return status;
+	return finish(&a, status);
 }

@@ -169,9 +169,8 @@ static char *hook_password(void *ctx, const char *user)
 	struct app *a = ctx;
 	if (a->target.password)
 		return xstrdup(a->target.password);
-	const char *env = getenv("FTPS_PASSWORD");
-	if (env)
-		return xstrdup(env);
+	if (a->opt.env_password)
+		return xstrdup(a->opt.env_password);
 	char *login = NULL, *pass = NULL;
 	char *path = netrc_path(a);
 	if (path) {
@@ -190,6 +189,10 @@ static char *hook_password(void *ctx, const char *user)
 	char *q = xasprintf("Password for %s@%s: ", user, a->target.host);
 	char *s = prompt_secret(q);
 	free(q);
+	/* Kept (in memory only) so that reconnections and parallel
+	 * transfers do not ask again; wiped with the target. */
+	if (s)
+		a->target.password = xstrdup(s);
 	return s;
 }
 
@@ -205,7 +208,7 @@ static enum trust_answer hook_check_cert(void *ctx, const char *host,
 static int make_tls_config(struct app *a)
 {
 	char *why = NULL;
-	const char *env = getenv("FTPS_KEY_PASSPHRASE");
+	const char *env = a->opt.env_key_pass;
 	struct tls_config_opts o = {
 		.cafile = a->opt.cafile,
 		.priority = a->opt.priority,

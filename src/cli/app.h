@@ -28,6 +28,10 @@ struct options {
 	int timeout_s;
 	int verbose;
 	int norc;                 /* --norc: skip the start-up file */
+	/* Taken out of the environment at start, so that no child (!command,
+	 * lls) inherits them; wiped at exit. */
+	char *env_password;       /* FTPS_PASSWORD */
+	char *env_key_pass;       /* FTPS_KEY_PASSPHRASE */
 	enum trust_policy trust;
 	const char *trust_fingerprint; /* --trust-fingerprint SHA256:... */
 	const char *known_servers;     /* --known-servers FILE */

@@ -58,8 +58,11 @@ int repl_line(struct app *a, char *line, int echo)
 			break;
 	}
 	if (!quiet) {
-		printf("ftps> %s\n", line);
+		/* The echo goes to logs: never with a password in it. */
+		char *shown = history_scrub(line);
+		printf("ftps> %s\n", shown);
 		fflush(stdout);
+		free(shown);
 	}
 	int rc;
 	if (*line == '!') {
@@ -70,6 +73,9 @@ int repl_line(struct app *a, char *line, int echo)
 		rc = split_expanded(a, line, &argc, &argv);
 		if (rc == 0 && argc > 0)
 			rc = command_run(a, argc, argv);
+		/* Words may hold a password ("user alice secret"). */
+		for (int i = 0; argv && i < argc; i++)
+			wipe(argv[i], strlen(argv[i]));
 		argv_free(argv);
 	}
 	ftps_interrupted = 0;
@@ -113,6 +119,7 @@ int repl_run(struct app *a, FILE *in)
 			}
 			rc = repl_line(a, line, a->batch);
 		}
+		wipe(line, strlen(line));
 		free(line);
 		if (rc < 0 && a->batch) {
 			status = exit_code_for(rc);
