@@ -40,8 +40,10 @@ static int open_passive(struct ftp_session *s, struct data_conn *d)
 		rc = ftp_command(s, "EPSV");
 		if (rc < 0 && rc != FTPS_ERR_REFUSED)
 			return rc;
-		if (rc == 229 && parse_229(ftp_last_text(s), &port) == 0)
+		if (rc == 229 && parse_229(ftp_last_text(s), &port) == 0) {
 			rc = 0;
+			s->epsv_ok = 1;
+		}
 		else if (rc >= 500)
 			s->no_epsv = 1;
 		else if (rc == 229)
@@ -90,18 +92,61 @@ static int secure_data(struct ftp_session *s, struct data_conn *d)
 }
 
 /* Open a data channel for cmd: passive connect, command, 1xx, TLS. */
+/* Once EPSV has worked on this connection, send it and the transfer
+ * command in one packet: the server answers EPSV, then waits for our data
+ * connection before it answers the command. One round trip less per
+ * transfer, which is most of the cost of small files. If EPSV fails after
+ * all, the command's own (error) reply is read too, so that the two stay
+ * in step, and the caller falls back to one command at a time. */
+static int pipelined_passive(struct ftp_session *s, struct data_conn *d,
+			     const char *cmd, int *fallback)
+{
+	uint16_t port = 0;
+	*fallback = 0;
+	int rc = ftp_send_pair(s, "EPSV", cmd);
+	if (rc < 0)
+		return rc;
+	rc = ftp_read_reply(s);
+	if (rc < 0)
+		return rc;
+	if (rc != 229 || parse_229(ftp_last_text(s), &port) < 0) {
+		s->epsv_ok = 0;
+		rc = ftp_read_reply(s); /* the command's reply: 425 or 503 */
+		if (rc < 0)
+			return rc;
+		*fallback = 1;
+		return 0;
+	}
+	const char *why = NULL;
+	d->fd = net_connect_addr(&s->peer, port, s->timeout_ms, &why);
+	if (d->fd < 0) {
+		char keep[sizeof(s->err)];
+		snprintf(keep, sizeof(keep), "data connection to port %u failed: %s",
+			 port, why);
+		ftp_read_reply(s); /* the server gives up on us: 425 */
+		return ftp_fail(s, d->fd, "%s", keep);
+	}
+	return 0;
+}
+
 static int data_start(struct ftp_session *s, struct data_conn *d,
 		      const char *cmd)
 {
-	int listen_fd = -1;
+	int listen_fd = -1, fallback = 1, rc = 0;
 	d->fd = -1;
 	d->tls = NULL;
-	int rc = s->active ? (listen_fd = ftp_active_listen(s)) : open_passive(s, d);
-	if (rc < 0)
-		return rc;
-	rc = ftp_send(s, cmd);
+	if (!s->active && s->epsv_ok && !s->no_epsv)
+		rc = pipelined_passive(s, d, cmd, &fallback);
 	if (rc < 0)
 		goto fail;
+	if (fallback) {
+		rc = s->active ? (listen_fd = ftp_active_listen(s)) : open_passive(s, d);
+		if (rc < 0)
+			return rc;
+		rc = ftp_send(s, cmd);
+		if (rc < 0)
+			goto fail;
+	}
 	rc = ftp_read_reply(s);
 	if (rc < 0)
 		goto fail;

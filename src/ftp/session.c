@@ -192,6 +192,24 @@ int ftp_send(struct ftp_session *s, const char *line)
 
 /* The parser keeps the text without the codes; put them back so the trace
  * shows what the server sent. */
+int ftp_send_pair(struct ftp_session *s, const char *first, const char *second)
+{
+	if (s->fd < 0)
+		return ftp_fail(s, FTPS_ERR_NOTCONN, "not connected");
+	if (strlen(first) + strlen(second) > CMD_MAX || strpbrk(first, "\r\n") ||
+	    strpbrk(second, "\r\n"))
+		return ftp_fail(s, FTPS_ERR_ARG,
+				"command contains a line break or is too long");
+	trace(s, '>', first, strlen(first));
+	trace(s, '>', second, strlen(second));
+	char *both = xasprintf("%s\r\n%s\r\n", first, second);
+	int rc = ctrl_write(s, both, strlen(both));
+	free(both);
+	if (rc < 0)
+		ftp_drop(s);
+	return rc;
+}
+
 static void trace_reply(struct ftp_session *s)
 {
 	if (!s->hooks.trace)
@@ -355,6 +373,7 @@ int ftp_connect(struct ftp_session *s, const struct ftp_connect_opts *o)
 	s->features = 0;
 	s->ascii = 0;
 	s->no_epsv = 0;
+	s->epsv_ok = 0;
 	s->data_channels = s->data_resumed = 0;
 	s->err[0] = '\0';
 
