@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -221,6 +222,9 @@ int main(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	settings_defaults(&a.settings);
 	protect_secrets(&a);
+	mode_t mask = umask(0);
+	umask(mask);
+	a.file_mode = 0666 & ~mask;
 	int rc = parse_options(&a, argc, argv);
 	if (rc)
 		return finish(&a, rc < 0 ? 0 : rc);

@@ -3,6 +3,7 @@
 #define FTPS_APP_H
 
 #include <stdint.h>
+#include <sys/types.h>
 #include <stdio.h>
 
 #include "cli/rc.h"
@@ -67,6 +68,7 @@ struct app {
 	int want_connected; /* connected by the user, not closed by them */
 	char *remote_cwd;   /* after cd: where a reconnect goes back to */
 	struct aliases aliases;
+	mode_t file_mode;   /* 0666 less the umask: finished downloads */
 	int batch;          /* -b: never prompt, stop at the first failure */
 	int interactive;    /* stdin is a terminal and not batch */
 	int quit;           /* set by quit/exit/bye */

@@ -203,7 +203,7 @@ static int list_common(struct app *a, const char *cmd, int argc, char **argv, in
 		path = *dir ? dir : NULL;
 	}
 	struct buf out = { 0 };
-	struct ftp_sink sink = { sink_buf, &out };
+	struct ftp_sink sink = { sink_buf, &out, NULL };
 	int mlsd = 0;
 	int rc = ftp_list(a->ftp, path, &mlsd, &sink, LISTING_MAX);
 	if (rc == FTPS_ERR_REFUSED && mlsd && path) {
@@ -240,7 +240,7 @@ int cmd_dir(struct app *a, int argc, char **argv) { return list_common(a, "dir",
 int cmd_nlist(struct app *a, int argc, char **argv)
 {
 	struct buf out = { 0 };
-	struct ftp_sink sink = { sink_buf, &out };
+	struct ftp_sink sink = { sink_buf, &out, NULL };
 	int rc = ftp_nlist(a->ftp, argc > 1 ? argv[1] : NULL, &sink, LISTING_MAX);
 	if (rc < 0) {
 		buf_free(&out);

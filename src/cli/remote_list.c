@@ -75,7 +75,7 @@ int rentry_refused(const struct rentry *e)
 int remote_list(struct ftp_session *s, const char *dir, struct rlist *out)
 {
 	struct buf raw = { 0 };
-	struct ftp_sink sink = { sink_buf, &raw };
+	struct ftp_sink sink = { sink_buf, &raw, NULL };
 	int mlsd = 0;
 	memset(out, 0, sizeof(*out));
 	int rc = ftp_list(s, dir && *dir ? dir : NULL, &mlsd, &sink, LISTING_MAX);
@@ -95,6 +95,10 @@ int remote_list(struct ftp_session *s, const char *dir, struct rlist *out)
 		if (!strcmp(name, ".") || !strcmp(name, ".."))
 			continue;
 		add(out, dir, &v[i]);
+		/* LIST times have minutes at best: MDTM (asked with the
+		 * transfer, no extra round trip) gives the seconds. */
+		if (!mlsd)
+			out->v[out->n - 1].mtime = -1;
 	}
 	ftp_entries_free(v, n);
 	return 0;

@@ -20,6 +20,7 @@ struct fd_ctx {
 	struct progress *p;
 	int64_t base;       /* bytes already there before this transfer */
 	int64_t moved;
+	const char *name;   /* for the progress bar */
 };
 
 static void on_progress(struct fd_ctx *c, size_t n)
@@ -60,13 +61,6 @@ static ssize_t read_fd(void *ctx, void *buf, size_t n)
 	}
 }
 
-static mode_t file_mode(void)
-{
-	mode_t mask = umask(0);
-	umask(mask);
-	return 0666 & ~mask;
-}
-
 /* An engine failure, printed once with the file it concerns. */
 static int report(struct ftp_session *s, const char *cmd, const char *name, int rc)
 {
@@ -84,18 +78,23 @@ static int local_fail(const char *cmd, const char *name, int err)
 
 /* Size and time from the listing when we have them, else ask (each only when
  * the server can answer and the caller needs it). */
-static void remote_facts(struct app *a, struct ftp_session *s, const char *remote,
-			 const struct xfer_opts *o, int64_t *size, int64_t *mtime)
+/* The size before the transfer only matters for resuming; otherwise SIZE
+ * and MDTM travel with the transfer itself (see struct ftp_facts). */
+static int64_t size_for_resume(struct ftp_session *s, const char *remote,
+			       const struct xfer_opts *o)
 {
-	*size = o->size;
-	*mtime = o->mtime;
-	int binary = !ftp_is_ascii(s);
-	if (*size < 0 && binary && (ftp_features(s) & FEAT_SIZE) &&
-	    ftp_size(s, remote, size) < 0)
-		*size = -1;
-	if (*mtime < 0 && a->settings.preserve && (ftp_features(s) & FEAT_MDTM) &&
-	    ftp_mdtm(s, remote, mtime) < 0)
-		*mtime = -1;
+	int64_t size = o->size;
+	if (size < 0 && !ftp_is_ascii(s) && (ftp_features(s) & FEAT_SIZE) &&
+	    ftp_size(s, remote, &size) < 0)
+		size = -1;
+	return size;
+}
+
+static void on_begin(void *ctx, int64_t total)
+{
+	struct fd_ctx *c = ctx;
+	if (c->p)
+		progress_start(c->p, c->name, total);
 }
 
 int download_file(struct app *a, struct ftp_session *s, const char *remote,
@@ -106,16 +105,17 @@ int download_file(struct app *a, struct ftp_session *s, const char *remote,
 		app_error("get: %s: exists (set clobber on to replace it)", local);
 		return FTPS_ERR_LOCAL;
 	}
-	int64_t size, mtime;
-	remote_facts(a, s, remote, o, &size, &mtime);
-	if (ftp_is_connected(s) == 0)
-		return report(s, "get", remote, FTPS_ERR_CONNECT);
-
+	struct ftp_facts facts = { o->size, o->mtime, 1, a->settings.preserve };
 	char *part = xasprintf("%s.part", local);
 	int64_t offset = 0;
 	if (o->resume && stat(part, &st) == 0 && S_ISREG(st.st_mode)) {
+		facts.size = size_for_resume(s, remote, o);
+		if (!ftp_is_connected(s)) {
+			free(part);
+			return report(s, "get", remote, FTPS_ERR_CONNECT);
+		}
 		offset = st.st_size;
-		if (size >= 0 && offset > size) {
+		if (facts.size >= 0 && offset > facts.size) {
 			app_error("get: %s: partial file is larger than the remote "
 				  "one; starting over", part);
 			offset = 0;
@@ -129,28 +129,26 @@ int download_file(struct app *a, struct ftp_session *s, const char *remote,
 		free(part);
 		return rc;
 	}
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	struct fd_ctx ctx = { fd, p, offset, 0 };
-	struct ftp_sink sink = { write_fd, &ctx };
-	if (p)
-		progress_start(p, path_base(remote), size);
+	struct fd_ctx ctx = { fd, p, offset, 0, path_base(remote) };
+	struct ftp_sink sink = { write_fd, &ctx, on_begin };
 	int rc = 0;
 	int64_t moved = 0;
-	if (!(size >= 0 && offset == size))
-		rc = ftp_retrieve(s, remote, offset, size, &sink, &moved);
+	if (!(facts.size >= 0 && offset == facts.size))
+		rc = ftp_retrieve(s, remote, offset, &facts, &sink, &moved);
 	int64_t have = offset + moved;
 	if (rc < 0) {
 		report(s, "get", remote, rc);
-	} else if (size >= 0 && have != size) {
+	} else if (facts.size >= 0 && have != facts.size) {
 		app_error("get: %s: got %lld bytes but the server announced %lld; "
-			  "kept %s", remote, (long long)have, (long long)size, part);
+			  "kept %s", remote, (long long)have, (long long)facts.size, part);
 		rc = FTPS_ERR_TRUNCATED;
 	}
-	if (rc == 0 && mtime >= 0 && a->settings.preserve) {
-		struct timespec ts[2] = { { (time_t)mtime, 0 }, { (time_t)mtime, 0 } };
+	if (rc == 0 && facts.mtime >= 0 && a->settings.preserve) {
+		struct timespec ts[2] = { { (time_t)facts.mtime, 0 },
+					  { (time_t)facts.mtime, 0 } };
 		futimens(fd, ts);
 	}
-	if (rc == 0 && fchmod(fd, file_mode()) < 0)
+	if (rc == 0 && fchmod(fd, a->file_mode) < 0)
 		rc = local_fail("get", part, errno);
 	if (close(fd) < 0 && rc == 0)
 		rc = local_fail("get", part, errno);
@@ -195,10 +193,10 @@ int upload_file(struct app *a, struct ftp_session *s, const char *local,
 		return rc;
 	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	struct fd_ctx ctx = { fd, p, offset, 0 };
+	struct fd_ctx ctx = { fd, p, offset, 0, path_base(local) };
 	struct ftp_source src = { read_fd, &ctx };
 	if (p)
-		progress_start(p, path_base(local), st.st_size);
+		progress_start(p, ctx.name, st.st_size);
 	int64_t moved = 0;
 	int rc = 0;
 	if (offset < st.st_size || !o->resume)
@@ -257,10 +255,11 @@ int cat_file(struct app *a, struct ftp_session *s, const char *remote)
 {
 	(void)a;
 	fflush(stdout);
-	struct fd_ctx ctx = { STDOUT_FILENO, NULL, 0, 0 };
+	struct fd_ctx ctx = { STDOUT_FILENO, NULL, 0, 0, remote };
 	struct ftp_sink sink = { isatty(STDOUT_FILENO) ? write_tty_safe : write_fd,
-				 &ctx };
+				 &ctx, NULL };
+	struct ftp_facts facts = { -1, -1, 0, 0 };
 	int64_t moved = 0;
-	int rc = ftp_retrieve(s, remote, 0, -1, &sink, &moved);
+	int rc = ftp_retrieve(s, remote, 0, &facts, &sink, &moved);
 	return rc < 0 ? report(s, "cat", remote, rc) : 0;
 }

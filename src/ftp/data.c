@@ -92,6 +92,51 @@ static int secure_data(struct ftp_session *s, struct data_conn *d)
 }
 
 /* Open a data channel for cmd: passive connect, command, 1xx, TLS. */
+/* Questions whose answers a transfer needs (SIZE, MDTM): sent in the same
+ * packet as EPSV and the transfer command when pipelining, one by one
+ * otherwise. */
+#define PRELUDE_MAX 2
+struct prelude {
+	int n;
+	char *cmd[PRELUDE_MAX];
+	int code[PRELUDE_MAX];
+	char *text[PRELUDE_MAX];
+};
+
+static void prelude_add(struct prelude *p, char *cmd)
+{
+	p->cmd[p->n++] = cmd;
+}
+
+static void prelude_clear(struct prelude *p)
+{
+	for (int i = 0; i < p->n; i++) {
+		free(p->cmd[i]);
+		free(p->text[i]);
+	}
+	memset(p, 0, sizeof(*p));
+}
+
+/* Keep one answer; a transport failure is the only error. */
+static int prelude_store(struct ftp_session *s, struct prelude *p, int i, int rc)
+{
+	if (rc < 0 && rc != FTPS_ERR_REFUSED)
+		return rc;
+	p->code[i] = ftp_last_code(s);
+	p->text[i] = xstrdup(ftp_last_text(s));
+	return 0;
+}
+
+static int prelude_ask(struct ftp_session *s, struct prelude *p)
+{
+	for (int i = 0; p && i < p->n; i++) {
+		int rc = prelude_store(s, p, i, ftp_command(s, "%s", p->cmd[i]));
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* Once EPSV has worked on this connection, send it and the transfer
  * command in one packet: the server answers EPSV, then waits for our data
  * connection before it answers the command. One round trip less per
@@ -99,13 +144,24 @@ static int secure_data(struct ftp_session *s, struct data_conn *d)
  * all, the command's own (error) reply is read too, so that the two stay
  * in step, and the caller falls back to one command at a time. */
 static int pipelined_passive(struct ftp_session *s, struct data_conn *d,
-			     const char *cmd, int *fallback)
+			     const char *cmd, struct prelude *pre, int *fallback)
 {
 	uint16_t port = 0;
+	const char *lines[PRELUDE_MAX + 2];
+	int n = 0;
+	for (int i = 0; pre && i < pre->n; i++)
+		lines[n++] = pre->cmd[i];
+	lines[n++] = "EPSV";
+	lines[n++] = cmd;
 	*fallback = 0;
-	int rc = ftp_send_pair(s, "EPSV", cmd);
+	int rc = ftp_send_lines(s, lines, n);
 	if (rc < 0)
 		return rc;
+	for (int i = 0; pre && i < pre->n; i++) {
+		rc = prelude_store(s, pre, i, ftp_read_reply(s));
+		if (rc < 0)
+			return rc;
+	}
 	rc = ftp_read_reply(s);
 	if (rc < 0)
 		return rc;
@@ -130,13 +186,17 @@ static int pipelined_passive(struct ftp_session *s, struct data_conn *d,
 }
 
 static int data_start(struct ftp_session *s, struct data_conn *d,
-		      const char *cmd)
+		      const char *cmd, struct prelude *pre)
 {
-	int listen_fd = -1, fallback = 1, rc = 0;
+	int listen_fd = -1, fallback = 1, rc = 0, pipelined = 0;
 	d->fd = -1;
 	d->tls = NULL;
-	if (!s->active && s->epsv_ok && !s->no_epsv)
-		rc = pipelined_passive(s, d, cmd, &fallback);
+	if (!s->active && s->epsv_ok && !s->no_epsv) {
+		pipelined = 1;
+		rc = pipelined_passive(s, d, cmd, pre, &fallback);
+	}
+	if (rc == 0 && !pipelined)
+		rc = prelude_ask(s, pre);
 	if (rc < 0)
 		goto fail;
 	if (fallback) {
@@ -231,13 +291,43 @@ static void progress(struct ftp_session *s, int64_t done, int64_t total)
 		s->hooks.progress(s->hooks.ctx, done, total);
 }
 
+static int receive_with(struct ftp_session *s, const char *cmd, struct prelude *pre,
+			struct ftp_facts *facts, int64_t total,
+			struct ftp_sink *sink, size_t max_bytes, int64_t *moved);
+
 static int receive(struct ftp_session *s, const char *cmd, int64_t total,
 		   struct ftp_sink *sink, size_t max_bytes, int64_t *moved)
 {
+	return receive_with(s, cmd, NULL, NULL, total, sink, max_bytes, moved);
+}
+
+/* Answers to SIZE and MDTM, where asked and given. */
+static void read_facts(struct prelude *pre, struct ftp_facts *f)
+{
+	for (int i = 0; i < pre->n; i++) {
+		if (pre->code[i] != 213 || !pre->text[i])
+			continue;
+		if (!strncmp(pre->cmd[i], "SIZE", 4))
+			parse_213_size(pre->text[i], &f->size);
+		else
+			parse_213_mdtm(pre->text[i], &f->mtime);
+	}
+}
+
+static int receive_with(struct ftp_session *s, const char *cmd, struct prelude *pre,
+			struct ftp_facts *facts, int64_t total,
+			struct ftp_sink *sink, size_t max_bytes, int64_t *moved)
+{
 	struct data_conn d;
-	int rc = data_start(s, &d, cmd);
+	int rc = data_start(s, &d, cmd, pre);
+	if (pre && facts)
+		read_facts(pre, facts);
 	if (rc < 0)
 		return rc;
+	if (facts && facts->size >= 0)
+		total = facts->size;
+	if (sink->begin)
+		sink->begin(sink->ctx, total);
 	char *buf = xmalloc(XFER_BUF);
 	size_t fill = 0;
 	int64_t done = 0;
@@ -329,9 +419,14 @@ int ftp_list(struct ftp_session *s, const char *path, int *mlsd,
 }
 
 int ftp_retrieve(struct ftp_session *s, const char *path, int64_t offset,
-		 int64_t total, struct ftp_sink *sink, int64_t *moved)
+		 struct ftp_facts *facts, struct ftp_sink *sink, int64_t *moved)
 {
+	struct prelude pre = { 0 };
 	*moved = 0;
+	if (facts->size < 0 && facts->want_size && !s->ascii && (s->features & FEAT_SIZE))
+		prelude_add(&pre, xasprintf("SIZE %s", path));
+	if (facts->mtime < 0 && facts->want_mtime && (s->features & FEAT_MDTM))
+		prelude_add(&pre, xasprintf("MDTM %s", path));
 	if (offset > 0) {
 		int rc = ftp_command(s, "REST %lld", (long long)offset);
 		if (rc < 0 && rc != FTPS_ERR_REFUSED)
@@ -341,7 +436,8 @@ int ftp_retrieve(struct ftp_session *s, const char *path, int64_t offset,
 					ftp_reply_msg(s));
 	}
 	char *cmd = xasprintf("RETR %s", path);
-	int rc = receive(s, cmd, total, sink, 0, moved);
+	int rc = receive_with(s, cmd, &pre, facts, facts->size, sink, 0, moved);
+	prelude_clear(&pre);
 	free(cmd);
 	return rc;
 }
@@ -352,7 +448,7 @@ int ftp_store(struct ftp_session *s, const char *path, int append,
 	struct data_conn d;
 	*moved = 0;
 	char *cmd = xasprintf("%s %s", append ? "APPE" : "STOR", path);
-	int rc = data_start(s, &d, cmd);
+	int rc = data_start(s, &d, cmd, NULL);
 	free(cmd);
 	if (rc < 0)
 		return rc;

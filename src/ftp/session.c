@@ -192,19 +192,22 @@ int ftp_send(struct ftp_session *s, const char *line)
 
 /* The parser keeps the text without the codes; put them back so the trace
  * shows what the server sent. */
-int ftp_send_pair(struct ftp_session *s, const char *first, const char *second)
+int ftp_send_lines(struct ftp_session *s, const char *const *lines, int n)
 {
 	if (s->fd < 0)
 		return ftp_fail(s, FTPS_ERR_NOTCONN, "not connected");
-	if (strlen(first) + strlen(second) > CMD_MAX || strpbrk(first, "\r\n") ||
-	    strpbrk(second, "\r\n"))
-		return ftp_fail(s, FTPS_ERR_ARG,
-				"command contains a line break or is too long");
-	trace(s, '>', first, strlen(first));
-	trace(s, '>', second, strlen(second));
-	char *both = xasprintf("%s\r\n%s\r\n", first, second);
-	int rc = ctrl_write(s, both, strlen(both));
-	free(both);
+	struct buf all = { 0 };
+	for (int i = 0; i < n; i++) {
+		if (strlen(lines[i]) > CMD_MAX || strpbrk(lines[i], "\r\n")) {
+			buf_free(&all);
+			return ftp_fail(s, FTPS_ERR_ARG,
+					"command contains a line break or is too long");
+		}
+		trace(s, '>', lines[i], strlen(lines[i]));
+		buf_printf(&all, "%s\r\n", lines[i]);
+	}
+	int rc = ctrl_write(s, all.data, all.len);
+	buf_free(&all);
 	if (rc < 0)
 		ftp_drop(s);
 	return rc;

@@ -78,6 +78,16 @@ unsigned ftp_features(const struct ftp_session *s);
 struct ftp_sink {
 	int (*write)(void *ctx, const void *buf, size_t n); /* 0 or <0 */
 	void *ctx;
+	/* Optional: called once before the data, with the size if known. */
+	void (*begin)(void *ctx, int64_t total);
+};
+
+/* What a download knows or wants to know about the file: size and mtime
+ * (-1 unknown). Those wanted and unknown are asked (SIZE, MDTM) in the same
+ * round trip as the transfer itself. */
+struct ftp_facts {
+	int64_t size, mtime;
+	int want_size, want_mtime;
 };
 struct ftp_source {
 	ssize_t (*read)(void *ctx, void *buf, size_t n); /* 0 at EOF, <0 */
@@ -94,10 +104,9 @@ int ftp_nlist(struct ftp_session *s, const char *path, struct ftp_sink *sink,
 	      size_t max_bytes);
 /* Passive (default) or active data connections. */
 void ftp_set_passive(struct ftp_session *s, int passive);
-/* RETR path from offset (REST when > 0) into sink. total: expected size or
- * -1, for progress. */
+/* RETR path from offset (REST when > 0) into sink; facts in and out. */
 int ftp_retrieve(struct ftp_session *s, const char *path, int64_t offset,
-		 int64_t total, struct ftp_sink *sink, int64_t *moved);
+		 struct ftp_facts *facts, struct ftp_sink *sink, int64_t *moved);
 /* STOR (or APPE when append) path from source. */
 int ftp_store(struct ftp_session *s, const char *path, int append,
 	      int64_t total, struct ftp_source *src, int64_t *moved);

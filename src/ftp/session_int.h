@@ -44,8 +44,8 @@ int ftp_fail(struct ftp_session *s, int code, const char *fmt, ...)
 int ftp_read_reply(struct ftp_session *s);
 /* Send a raw command line (without CRLF). */
 int ftp_send(struct ftp_session *s, const char *line);
-/* Send two command lines in one write (pipelining). */
-int ftp_send_pair(struct ftp_session *s, const char *first, const char *second);
+/* Send several command lines in one write (pipelining). */
+int ftp_send_lines(struct ftp_session *s, const char *const *lines, int n);
 /* Close the control connection without QUIT (after a fatal error). */
 void ftp_drop(struct ftp_session *s);
 int ftp_is_cancelled(struct ftp_session *s);

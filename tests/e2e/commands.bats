@@ -215,6 +215,12 @@ py() { ftps_batch "$1" "ftpes://alice@127.0.0.1:$PYFTPD_PORT/t$BATS_TEST_NUMBER"
 	assert_success
 	assert_equal "$(cat keep)" remote
 	assert_equal "$(stat -c %Y keep)" "$(stat -c %Y "$VS/keep")"
+	# through a glob (LIST has minutes only: the seconds come from MDTM)
+	touch -d '2020-05-06 07:08:09 UTC' "$VS/keep"
+	mkdir globbed
+	run vs "get ke* globbed"
+	assert_success
+	assert_equal "$(stat -c %Y globbed/keep)" "$(stat -c %Y "$VS/keep")"
 	# put keeps the local time where the server has MFMT (pyftpdlib)
 	touch -d '2019-01-02 03:04:05 UTC' keep
 	run py "put keep"
