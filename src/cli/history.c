@@ -2,6 +2,7 @@
 #include "cli/argv.h"
 #include "cli/commands.h"
 #include "util/buf.h"
+#include "util/xdg.h"
 #include "util/xmalloc.h"
 
 #include <stdlib.h>
@@ -58,9 +59,5 @@ char *history_scrub(const char *line)
 
 char *history_default_path(void)
 {
-	const char *xdg = getenv("XDG_STATE_HOME");
-	if (xdg && *xdg == '/')
-		return xasprintf("%s/ftps/history", xdg);
-	const char *home = getenv("HOME");
-	return home ? xasprintf("%s/.local/state/ftps/history", home) : NULL;
+	return xdg_path("XDG_STATE_HOME", ".local/state", "ftps/history");
 }

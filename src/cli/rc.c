@@ -5,6 +5,7 @@
 #include "cli/argv.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/xdg.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -25,11 +26,7 @@ void aliases_clear(struct aliases *l)
 
 char *rc_default_path(void)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	if (xdg && *xdg == '/')
-		return xasprintf("%s/ftps/ftpsrc", xdg);
-	const char *home = getenv("HOME");
-	return home ? xasprintf("%s/.config/ftps/ftpsrc", home) : NULL;
+	return xdg_path("XDG_CONFIG_HOME", ".config", "ftps/ftpsrc");
 }
 
 void rc_run(struct app *a, const char *path)

@@ -1,6 +1,7 @@
 #include "trust/store.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/xdg.h"
 #include "util/xmalloc.h"
 
 #include <ctype.h>
@@ -144,11 +145,7 @@ const struct known_entry *known_find(const struct known_list *l,
 
 char *known_default_path(void)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	if (xdg && *xdg == '/')
-		return xasprintf("%s/known_servers", xdg);
-	const char *home = getenv("HOME");
-	return home ? xasprintf("%s/.config/known_servers", home) : NULL;
+	return xdg_path("XDG_CONFIG_HOME", ".config", "known_servers");
 }
 
 /* Whole file into b; a missing file is empty. */

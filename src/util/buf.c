@@ -35,16 +35,14 @@ void buf_append_str(struct buf *b, const char *s)
 void buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	char *s = NULL;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
-	reserve(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
+	buf_append(b, s, (size_t)n);
+	free(s);
 }
 
 void buf_consume(struct buf *b, size_t n)

@@ -9,13 +9,7 @@ setup_file() { setup_servers_file; }
 teardown_file() { teardown_servers_file; }
 
 setup() {
-	WORK=$BATS_TEST_TMPDIR/work
-	mkdir -p "$WORK"
-	cd "$WORK" || return 1
-	export FTPS_PASSWORD=
-	unset FTPS_PASSWORD
-	export HOME=$BATS_TEST_TMPDIR/home
-	mkdir -p "$HOME"
+	test_setup || return 1
 }
 
 vs_url() { echo "ftpes://127.0.0.1:$VSFTPD_PORT"; }

@@ -11,12 +11,7 @@ setup_file() { hostile_setup_file; }
 teardown_file() { stop_servers; }
 
 setup() {
-	WORK=$BATS_TEST_TMPDIR/work
-	mkdir -p "$WORK"
-	cd "$WORK" || return 1
-	unset FTPS_PASSWORD
-	export HOME=$BATS_TEST_TMPDIR/home
-	mkdir -p "$HOME"
+	test_setup || return 1
 	HOSTILE_PID=
 }
 

@@ -9,12 +9,7 @@ setup_file() { setup_servers_file; }
 teardown_file() { teardown_servers_file; }
 
 setup() {
-	WORK=$BATS_TEST_TMPDIR/work
-	mkdir -p "$WORK"
-	cd "$WORK" || return 1
-	export HOME=$BATS_TEST_TMPDIR/home XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/config
-	export XDG_STATE_HOME=$BATS_TEST_TMPDIR/state
-	mkdir -p "$HOME"
+	test_setup || return 1
 }
 teardown() { tty_stop; }
 

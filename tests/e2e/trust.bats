@@ -21,10 +21,7 @@ setup_file() {
 teardown_file() { teardown_servers_file; }
 
 setup() {
-	WORK=$BATS_TEST_TMPDIR/work
-	mkdir -p "$WORK"
-	cd "$WORK" || return 1
-	export HOME=$BATS_TEST_TMPDIR/home XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/config
+	test_setup || return 1
 	export FTPS_PASSWORD=s3cret
 	KNOWN=$XDG_CONFIG_HOME/known_servers
 }

@@ -100,3 +100,15 @@ random_file() {
 re() {
 	printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'
 }
+
+# test_setup: for each test, a fresh work directory (the current directory)
+# and its own HOME and XDG directories, so no test sees another's files;
+# no password in the environment unless the test sets one.
+test_setup() {
+	WORK=$BATS_TEST_TMPDIR/work
+	mkdir -p "$WORK" && cd "$WORK" || return 1
+	export HOME=$BATS_TEST_TMPDIR/home XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/config
+	export XDG_STATE_HOME=$BATS_TEST_TMPDIR/state
+	mkdir -p "$HOME"
+	unset FTPS_PASSWORD
+}
