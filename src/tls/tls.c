@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -304,6 +306,10 @@ int tls_write_all(struct tls_conn *c, const void *buf, size_t n,
 	return rc < 0 ? map_err(rc, why) : 0;
 }
 
+/* How long a server gets to answer our close_notify before we also
+ * half-close TCP, for servers that wait for end of stream instead. */
+#define HALF_CLOSE_GRACE_MS 200
+
 int tls_finish_upload(struct tls_conn *c, int fd, const char **why)
 {
 	int rc;
@@ -312,20 +318,38 @@ int tls_finish_upload(struct tls_conn *c, int fd, const char **why)
 	while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
 	if (rc < 0)
 		return map_err(rc, why);
-	shutdown(fd, SHUT_WR);
 	/* Drain: the server's tickets, its close_notify, then EOF. Errors here
-	 * do not matter; the final control reply decides. GNUTLS_E_AGAIN
-	 * follows every processed ticket or key update: stopping there would
-	 * close the socket with a second ticket unread, the kernel would answer
-	 * with an RST and throw away the end of the upload still queued. */
+	 * do not matter; the final control reply decides. Closing with a
+	 * ticket unread would make the kernel answer with an RST and throw
+	 * away the end of the upload still queued on the server's side.
+	 * The TCP half-close waits: vsftpd answers a FIN that arrives with
+	 * the close_notify 40 ms late, which on small files costs more than
+	 * the transfer; servers that answer close_notify never need it. */
 	char sink[4096];
 	long long deadline = deadline_from_now(c);
-	for (int i = 0; i < 1024; i++) {
+	int half_closed = 0;
+	for (int i = 0; i < 1024 && again(deadline); i++) {
+		if (c->rpos == c->rlen) {
+			long long left = deadline - now_ms();
+			int wait = half_closed || left < HALF_CLOSE_GRACE_MS
+					   ? (int)left : HALF_CLOSE_GRACE_MS;
+			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+			int p = poll(&pfd, 1, wait > 0 ? wait : 0);
+			if (p < 0 && errno == EINTR)
+				continue;
+			if (p == 0 && !half_closed) {
+				shutdown(fd, SHUT_WR);
+				half_closed = 1;
+				continue;
+			}
+			if (p <= 0)
+				break;
+		}
 		ssize_t n = gnutls_record_recv(c->s, sink, sizeof(sink));
 		if (n > 0 || n == GNUTLS_E_GOT_APPLICATION_DATA ||
 		    n == GNUTLS_E_WARNING_ALERT_RECEIVED ||
-		    n == GNUTLS_E_REHANDSHAKE ||
-		    (n == GNUTLS_E_AGAIN && again(deadline)))
+		    n == GNUTLS_E_REHANDSHAKE || n == GNUTLS_E_AGAIN ||
+		    n == GNUTLS_E_INTERRUPTED)
 			continue;
 		break;
 	}

@@ -153,3 +153,18 @@ prompt_line() {
 	done
 	grep -qF '!COMMAND' <<<"$man"
 }
+
+@test "Ctrl-C at the prompt clears the line; Ctrl-D quits" {
+	start_ftps --norc
+	tty_keys "lpwd and some half-typed text"
+	tty_wait "ftps> lpwd and some half-typed text"
+	tty_keys C-c
+	tty_wait "ftps> "
+	sleep 0.2
+	assert_equal "$(prompt_line)" "ftps>"
+	tty_type "lpwd"
+	tty_wait "Local working directory: $WORK"
+	tty_keys C-d
+	run tty_wait_exit
+	assert_output 0
+}

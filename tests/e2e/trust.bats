@@ -311,4 +311,35 @@ plain_batch() {
 	run ftps_batch "pwd" --cert "$WORK/missing.pem" "127.0.0.1:$port"
 	assert_failure 2
 	assert_output --partial "missing.pem: cannot load client certificate"
+
+	# the same identity as PKCS#12, and as a PEM key encrypted with a
+	# passphrase, both unlocked by FTPS_KEY_PASSPHRASE
+	certtool --to-p12 --load-certificate "$CERTDIR/client.pem" \
+		--load-privkey "$CERTDIR/client-key.pem" --p12-name client \
+		--password p12pass --outder --outfile client.p12 2>/dev/null
+	FTPS_KEY_PASSPHRASE=p12pass run ftps_batch "get cc-up back12" --cert client.p12 \
+		"127.0.0.1:$port"
+	assert_success
+	cmp up back12
+	FTPS_KEY_PASSPHRASE=wrong run ftps_batch "pwd" --cert client.p12 "127.0.0.1:$port"
+	assert_failure 2
+	assert_output --partial "client.p12: cannot load client certificate"
+	certtool --to-p8 --load-privkey "$CERTDIR/client-key.pem" --password pempass \
+		--outfile enc-key.pem 2>/dev/null
+	grep -q "ENCRYPTED PRIVATE KEY" enc-key.pem
+	FTPS_KEY_PASSPHRASE=pempass run ftps_batch "get cc-up backenc" \
+		--cert "$CERTDIR/client.pem" --key enc-key.pem "127.0.0.1:$port"
+	assert_success
+	cmp up backenc
+	# on a terminal, without FTPS_KEY_PASSPHRASE, the passphrase is asked
+	tty_start env HOME="$HOME" "$FTPS" --cafile "$CERTDIR/ca.pem" \
+		--cert "$CERTDIR/client.pem" --key enc-key.pem "127.0.0.1:$port"
+	tty_wait "Passphrase for enc-key.pem: "
+	tty_type pempass
+	tty_wait "ftps> "
+	tty_type "get cc-up backtty"
+	tty_type quit
+	run tty_wait_exit
+	assert_output 0
+	cmp up backtty
 }
