@@ -438,11 +438,9 @@ int cmd_quote(struct app *a, int argc, char **argv)
 {
 	struct buf line = { 0 };
 	int site = argv[0][0] == 's';
-	if (site)
-		buf_append_str(&line, "SITE");
 	for (int i = 1; i < argc; i++)
 		buf_printf(&line, "%s%s", line.len ? " " : "", argv[i]);
-	int rc = ftp_raw(a->ftp, line.data);
+	int rc = site ? ftp_site(a->ftp, line.data) : ftp_raw(a->ftp, line.data);
 	buf_free(&line);
 	if (rc < 0)
 		return report(a, site ? "site" : "quote", NULL, rc);

@@ -1,6 +1,9 @@
 #include "ftp/ops.h"
 #include "ftp/session_int.h"
 #include "util/error.h"
+#include "util/xmalloc.h"
+
+#include <stdlib.h>
 
 #include <stdio.h>
 #include <time.h>
@@ -85,6 +88,14 @@ int ftp_raw(struct ftp_session *s, const char *line)
 	do
 		rc = ftp_read_reply(s);
 	while (rc >= 100 && rc < 200);
+	return rc;
+}
+
+int ftp_site(struct ftp_session *s, const char *args)
+{
+	char *line = xasprintf("SITE %s", args);
+	int rc = ftp_raw(s, line);
+	free(line);
 	return rc;
 }
 

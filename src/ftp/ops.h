@@ -25,5 +25,7 @@ int ftp_is_ascii(const struct ftp_session *s);
 /* A raw command line; returns the final reply code (also for 4xx/5xx) or a
  * negative ftps_err on a transport failure. The reply: ftp_last_text(). */
 int ftp_raw(struct ftp_session *s, const char *line);
+/* The same for "SITE args". */
+int ftp_site(struct ftp_session *s, const char *args);
 
 #endif
