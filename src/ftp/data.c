@@ -328,7 +328,7 @@ static int receive_with(struct ftp_session *s, const char *cmd, struct prelude *
 		total = facts->size;
 	if (sink->begin)
 		sink->begin(sink->ctx, total);
-	char *buf = xmalloc(XFER_BUF);
+	char *buf = xmalloc_pages(XFER_BUF);
 	size_t fill = 0;
 	int64_t done = 0;
 	int xrc = 0;
@@ -452,7 +452,7 @@ int ftp_store(struct ftp_session *s, const char *path, int append,
 	free(cmd);
 	if (rc < 0)
 		return rc;
-	char *buf = xmalloc(XFER_BUF);
+	char *buf = xmalloc_pages(XFER_BUF);
 	int xrc = 0;
 	int64_t done = 0;
 	for (;;) {

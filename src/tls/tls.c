@@ -281,29 +281,19 @@ ssize_t tls_read(struct tls_conn *c, void *buf, size_t n, const char **why)
 int tls_write_all(struct tls_conn *c, const void *buf, size_t n,
 		  const char **why)
 {
+	/* Not corked: GnuTLS would copy the plaintext once more and still
+	 * send record by record. Each call encrypts and sends one record;
+	 * the socket's send timeout bounds a stalled peer. */
 	const char *p = buf;
-	long long deadline = deadline_from_now(c);
-	/* Corked, the records of one call leave in one sendmsg() instead of
-	 * one per 16 KiB. */
-	gnutls_record_cork(c->s);
 	while (n > 0) {
 		errno = 0;
 		ssize_t rc = gnutls_record_send(c->s, p, n);
-		if (rc < 0) {
-			gnutls_record_uncork(c->s, 0);
+		if (rc < 0)
 			return map_err((int)rc, why);
-		}
 		p += rc;
 		n -= (size_t)rc;
 	}
-	/* Without GNUTLS_RECORD_WAIT: that would retry a stalled socket
-	 * forever, past our deadline. */
-	int rc;
-	do {
-		errno = 0;
-		rc = gnutls_record_uncork(c->s, 0);
-	} while ((rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED) && again(deadline));
-	return rc < 0 ? map_err(rc, why) : 0;
+	return 0;
 }
 
 /* How long a server gets to answer our close_notify before we also

@@ -19,6 +19,14 @@ void *xmalloc(size_t n)
 	return p;
 }
 
+void *xmalloc_pages(size_t n)
+{
+	void *p = NULL;
+	if (posix_memalign(&p, 4096, n ? n : 1) != 0)
+		out_of_memory();
+	return p;
+}
+
 void *xcalloc(size_t nmemb, size_t size)
 {
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
