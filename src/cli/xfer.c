@@ -206,7 +206,8 @@ int upload_file(struct app *a, struct ftp_session *s, const char *local,
 		report(s, "put", local, rc);
 	} else if (fstat(fd, &after) == 0 &&
 		   (offset + moved != st.st_size || after.st_size != st.st_size ||
-		    after.st_mtime != st.st_mtime)) {
+		    after.st_mtim.tv_sec != st.st_mtim.tv_sec ||
+		    after.st_mtim.tv_nsec != st.st_mtim.tv_nsec)) {
 		app_error("put: %s changed while being sent (%lld bytes sent, now "
 			  "%lld bytes)", local, (long long)(offset + moved),
 			  (long long)after.st_size);

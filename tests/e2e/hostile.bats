@@ -497,3 +497,31 @@ cert_case() {
 	assert_output "RECEIVED 2000000 clean=True"
 	cmp up "$HOSTILE_ROOT/up"
 }
+
+# put_while_changing HOW: put a 16 MB file to a server that stops reading
+# after the handshake, run HOW on the local file while the client waits,
+# then let the upload finish; the client must say the file changed.
+put_while_changing() {
+	rm -f "$WORK/go"
+	start_hostile stor-wait-go --go-file "$WORK/go"
+	random_file moving 16000000
+	ftps_batch "put moving" "$(url)" >out 2>&1 &
+	local pid=$! i rc=0
+	for ((i = 0; i < 200; i++)); do
+		grep -q '^WAITING' "$HOSTILE_EVENTS" 2>/dev/null && break
+		sleep 0.05
+	done
+	grep -q '^WAITING' "$HOSTILE_EVENTS"
+	eval "$1"
+	touch "$WORK/go"
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 1
+	run cat out
+	assert_output --regexp "^ftps> put moving
+ftps: put: moving changed while being sent \([0-9]+ bytes sent, now $2 bytes\)$"
+}
+
+@test "a local file that grows or is rewritten during put is reported: exit 1" {
+	put_while_changing 'echo more >>moving' 16000005
+	put_while_changing 'printf XXXX | dd of=moving conv=notrunc status=none' 16000000
+}

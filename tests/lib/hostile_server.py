@@ -46,6 +46,7 @@ Options:
                       which OpenSSL sends two TLS 1.3 tickets, not one)
   --final-reply TEXT  reply after a STOR instead of "226 Transfer complete"
   --lifetime SECONDS  exit after this long whatever happens (default 300)
+  --go-file PATH      for stor-wait-go: the file whose existence means "go"
 
 Scenarios (the name selects the misbehaviour; "normal" has none):
   normal               a small, correct FTPS server
@@ -85,6 +86,11 @@ Scenarios (the name selects the misbehaviour; "normal" has none):
                        --fresh-data-tls); answers 226 whatever arrived
   stor-reset           STOR: read 64 KiB, then close the data socket with
                        SO_LINGER 0 (TCP RST); then --final-reply or 226
+  stor-wait-go         STOR: small receive buffer; after the handshake,
+                       read nothing (event "WAITING") until the file
+                       --go-file exists, then read the upload as normal: a
+                       test can change the local file while the client is
+                       blocked mid-upload
 """
 
 import argparse
@@ -483,7 +489,7 @@ class Session:
                     s.close()
                 continue
             for s in socks:
-                if self.sc == "stor-slow-reader":
+                if self.sc in ("stor-slow-reader", "stor-wait-go"):
                     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
                 s.listen(1)
             self.listeners = socks
@@ -680,6 +686,10 @@ class Session:
             return
         if self.sc == "stor-stall":
             self.stall(d)
+        if self.sc == "stor-wait-go":
+            self.event("WAITING")
+            while not os.path.exists(self.a.go_file):
+                time.sleep(0.01)
         got = bytearray()
         updated = False
         while True:
@@ -741,6 +751,7 @@ def main():
     ap.add_argument("--final-reply")
     ap.add_argument("--fresh-data-tls", action="store_true")
     ap.add_argument("--lifetime", type=int, default=300)
+    ap.add_argument("--go-file")
     args = ap.parse_args()
     if not args.events:
         args.events = args.log + ".events"
