@@ -238,7 +238,7 @@ static int data_finish(struct ftp_session *s, int xfer_rc)
 	char why[sizeof(s->err)];
 	if (xfer_rc < 0)
 		memcpy(why, s->err, sizeof(why));
-	int rc = ftp_read_reply(s);
+	int rc = ftp_read_final(s);
 	if (xfer_rc < 0) {
 		/* One message with both sides: what went wrong here and what
 		 * the server said about it (vsftpd's "522 ... session reuse

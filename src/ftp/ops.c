@@ -83,12 +83,7 @@ int ftp_is_ascii(const struct ftp_session *s) { return s->ascii; }
 int ftp_raw(struct ftp_session *s, const char *line)
 {
 	int rc = ftp_send(s, line);
-	if (rc < 0)
-		return rc;
-	do
-		rc = ftp_read_reply(s);
-	while (rc >= 100 && rc < 200);
-	return rc;
+	return rc < 0 ? rc : ftp_read_final(s);
 }
 
 int ftp_site(struct ftp_session *s, const char *args)

@@ -2,6 +2,7 @@
 #include "ftp/session_int.h"
 #include "tls/tls.h"
 #include "trust/verify.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/xmalloc.h"
 
@@ -17,6 +18,9 @@
 #include <unistd.h>
 
 #define CMD_MAX 4096 /* longest command line we send */
+/* 1xx replies accepted before a command's final reply: servers send one
+ * (150) or two; an endless stream is an attack on our patience. */
+#define PRELIMINARY_MAX 32
 
 struct ftp_session *ftp_session_new(const struct ftp_hooks *hooks)
 {
@@ -123,14 +127,22 @@ static const char *lost_hint(struct ftp_session *s)
 	return "";
 }
 
-/* Raw control channel I/O: plain TCP before AUTH TLS, TLS after. */
+/* Raw control channel I/O: plain TCP before AUTH TLS, TLS after. Reads
+ * give up at deadline however slowly the bytes trickle in. */
 static ssize_t ctrl_read(struct ftp_session *s, char *buf, size_t n,
-			 const char **why)
+			 int64_t deadline, const char **why)
 {
 	if (s->tls)
-		return tls_read(s->tls, buf, n, why);
+		return tls_read_until(s->tls, buf, n, deadline, why);
 	for (;;) {
-		ssize_t r = recv(s->fd, buf, n, 0);
+		int64_t left = deadline - clock_ms();
+		struct pollfd p = { .fd = s->fd, .events = POLLIN };
+		int ready = left > 0 ? poll(&p, 1, (int)left) : 0;
+		if (ready == 0) {
+			*why = "timed out";
+			return FTPS_ERR_TIMEOUT;
+		}
+		ssize_t r = ready > 0 ? recv(s->fd, buf, n, 0) : -1;
 		if (r >= 0)
 			return r;
 		if (errno == EINTR && !ftp_is_cancelled(s))
@@ -167,6 +179,19 @@ static int ctrl_write(struct ftp_session *s, const char *buf, size_t n)
 	return 0;
 }
 
+/* The trace shows a secret's verb, never the secret (PASS, ACCT, ...). */
+static void trace_command(struct ftp_session *s, const char *line, size_t len)
+{
+	size_t shown = ftp_secret_offset(line);
+	if (!shown) {
+		trace(s, '>', line, len);
+		return;
+	}
+	char *masked = xasprintf("%.*s ****", (int)shown, line);
+	trace(s, '>', masked, strlen(masked));
+	free(masked);
+}
+
 int ftp_send(struct ftp_session *s, const char *line)
 {
 	if (s->fd < 0)
@@ -176,14 +201,10 @@ int ftp_send(struct ftp_session *s, const char *line)
 	if (len > CMD_MAX || strpbrk(line, "\r\n"))
 		return ftp_fail(s, FTPS_ERR_ARG,
 				"command contains a line break or is too long");
-	if (!strncasecmp(line, "PASS ", 5))
-		trace(s, '>', "PASS ****", 9);
-	else
-		trace(s, '>', line, len);
+	trace_command(s, line, len);
 	char *full = xasprintf("%s\r\n", line);
 	int rc = ctrl_write(s, full, len + 2);
-	if (!strncasecmp(line, "PASS ", 5))
-		wipe(full, len + 2);
+	wipe(full, len + 2);
 	free(full);
 	if (rc < 0)
 		ftp_drop(s);
@@ -203,10 +224,11 @@ int ftp_send_lines(struct ftp_session *s, const char *const *lines, int n)
 			return ftp_fail(s, FTPS_ERR_ARG,
 					"command contains a line break or is too long");
 		}
-		trace(s, '>', lines[i], strlen(lines[i]));
+		trace_command(s, lines[i], strlen(lines[i]));
 		buf_printf(&all, "%s\r\n", lines[i]);
 	}
 	int rc = ctrl_write(s, all.data, all.len);
+	wipe(all.data, all.len);
 	buf_free(&all);
 	if (rc < 0)
 		ftp_drop(s);
@@ -234,7 +256,25 @@ static void trace_reply(struct ftp_session *s)
 	} while (p < end);
 }
 
-int ftp_read_reply(struct ftp_session *s)
+/* The connection failed while reading a reply: close it and say why. */
+static int reply_lost(struct ftp_session *s, ssize_t n, const char *why)
+{
+	int code = n == 0 || n == FTPS_ERR_TRUNCATED ? FTPS_ERR_CONNECT : (int)n;
+	const char *hint = lost_hint(s);
+	ftp_drop(s);
+	if (code == FTPS_ERR_TIMEOUT)
+		return ftp_fail(s, code, "%s did not answer within %d s", s->host,
+				s->timeout_ms / 1000);
+	if (code == FTPS_ERR_INTERRUPTED)
+		return ftp_fail(s, code, "interrupted");
+	return ftp_fail(s, code, "connection to %s lost (%s)%s", s->host,
+			n == 0 || n == FTPS_ERR_TRUNCATED ? "closed by the server" : why,
+			hint);
+}
+
+/* One complete reply, all of it before deadline: a server that sends a
+ * byte now and then cannot hold us longer than the timeout. */
+static int read_reply_until(struct ftp_session *s, int64_t deadline)
 {
 	if (s->fd < 0)
 		return ftp_fail(s, FTPS_ERR_NOTCONN, "not connected");
@@ -264,25 +304,31 @@ int ftp_read_reply(struct ftp_session *s)
 		}
 		char chunk[16384];
 		const char *why = "connection closed";
-		ssize_t n = ctrl_read(s, chunk, sizeof(chunk), &why);
-		if (n <= 0) {
-			int code = n == 0 || n == FTPS_ERR_TRUNCATED
-					   ? FTPS_ERR_CONNECT : (int)n;
-			const char *hint = lost_hint(s);
-			ftp_drop(s);
-			if (code == FTPS_ERR_TIMEOUT)
-				return ftp_fail(s, code,
-						"%s did not answer within %d s",
-						s->host, s->timeout_ms / 1000);
-			if (code == FTPS_ERR_INTERRUPTED)
-				return ftp_fail(s, code, "interrupted");
-			return ftp_fail(s, code,
-					"connection to %s lost (%s)%s", s->host,
-					n == 0 || n == FTPS_ERR_TRUNCATED
-						? "closed by the server" : why,
-					hint);
-		}
+		ssize_t n = ctrl_read(s, chunk, sizeof(chunk), deadline, &why);
+		if (n <= 0)
+			return reply_lost(s, n, why);
 		buf_append(&s->rbuf, chunk, (size_t)n);
+	}
+}
+
+int ftp_read_reply(struct ftp_session *s)
+{
+	return read_reply_until(s, clock_ms() + s->timeout_ms);
+}
+
+int ftp_read_final(struct ftp_session *s)
+{
+	int64_t deadline = clock_ms() + s->timeout_ms;
+	for (int i = 0;; i++) {
+		int rc = read_reply_until(s, deadline);
+		if (rc < 100 || rc >= 200)
+			return rc;
+		if (i == PRELIMINARY_MAX) {
+			ftp_drop(s);
+			return ftp_fail(s, FTPS_ERR_PROTO, "%s sent more than %d "
+					"preliminary replies (1xx) to one command",
+					s->host, PRELIMINARY_MAX);
+		}
 	}
 }
 
@@ -299,9 +345,7 @@ int ftp_command(struct ftp_session *s, const char *fmt, ...)
 	wipe(line, sizeof(line));
 	if (rc < 0)
 		return rc;
-	do
-		rc = ftp_read_reply(s);
-	while (rc >= 100 && rc < 200);
+	rc = ftp_read_final(s);
 	if (rc >= 400)
 		ftp_fail(s, FTPS_ERR_REFUSED, "%s", ftp_reply_msg(s));
 	return rc;
@@ -312,6 +356,14 @@ int ftp_command(struct ftp_session *s, const char *fmt, ...)
 static int secure_control(struct ftp_session *s)
 {
 	const char *why = NULL;
+	/* Bytes already read in plain text cannot come from the TLS session
+	 * that has not started yet: a man in the middle appended them after
+	 * 234 to be taken for protected replies (curl CVE-2021-22947). */
+	if (s->rbuf.len > 0)
+		return ftp_fail(s, FTPS_ERR_TLS, "%s sent %zu bytes after \"234\" "
+				"before the TLS handshake (a man in the middle?); "
+				"connection closed", s->host, s->rbuf.len);
+	reply_parser_reset(s->parser);
 	s->tls = tls_conn_new(s->tls_cfg, s->fd, s->host, s->timeout_ms, NULL);
 	s->replies_since_tls = 0;
 	if (!s->tls)
@@ -349,7 +401,7 @@ static int secure_control(struct ftp_session *s)
 
 static int expect_greeting(struct ftp_session *s)
 {
-	int rc = ftp_read_reply(s);
+	int rc = ftp_read_final(s); /* "120 ready in 5 minutes" may come first */
 	if (rc == FTPS_ERR_TIMEOUT && !s->implicit)
 		return ftp_fail(s, rc,
 				"no greeting from %s:%u within %d s (if the "

@@ -42,6 +42,9 @@ int ftp_fail(struct ftp_session *s, int code, const char *fmt, ...)
 /* Read one complete reply into s->last. Returns its code or a negative
  * ftps_err (the connection is then closed). */
 int ftp_read_reply(struct ftp_session *s);
+/* Read replies until a final one (2xx-5xx), skipping at most a few 1xx,
+ * all within one timeout. Its code or a negative ftps_err. */
+int ftp_read_final(struct ftp_session *s);
 /* Send a raw command line (without CRLF). */
 int ftp_send(struct ftp_session *s, const char *line);
 /* Send several command lines in one write (pipelining). */

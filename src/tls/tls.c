@@ -1,5 +1,6 @@
 #include "tls/tls.h"
 #include "url.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/xmalloc.h"
 
@@ -38,9 +39,7 @@ struct tls_conn {
 
 static long long now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long long)clock_ms();
 }
 
 struct tls_config *tls_config_new(const struct tls_config_opts *o, char **why)
@@ -262,10 +261,23 @@ int tls_handshake(struct tls_conn *c, const char **why)
 
 ssize_t tls_read(struct tls_conn *c, void *buf, size_t n, const char **why)
 {
-	long long deadline = deadline_from_now(c);
+	return tls_read_until(c, buf, n, deadline_from_now(c), why);
+}
+
+ssize_t tls_read_until(struct tls_conn *c, void *buf, size_t n,
+		       int64_t deadline, const char **why)
+{
 	for (;;) {
+		long long left = deadline - now_ms();
+		if (left <= 0) {
+			if (why)
+				*why = "timed out";
+			return FTPS_ERR_TIMEOUT;
+		}
+		gnutls_record_set_timeout(c->s, (unsigned)left);
 		errno = 0;
 		ssize_t rc = gnutls_record_recv(c->s, buf, n);
+		gnutls_record_set_timeout(c->s, (unsigned)c->timeout_ms);
 		if (rc >= 0)
 			return rc;
 		/* Rehandshake requests, tickets and key updates are handled

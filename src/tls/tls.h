@@ -4,6 +4,7 @@
 #define FTPS_TLS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct tls_config; /* credentials + priority, shared by all connections */
@@ -44,6 +45,10 @@ int tls_handshake(struct tls_conn *c, const char **why);
  * closed without close_notify; FTPS_ERR_TIMEOUT, FTPS_ERR_INTERRUPTED,
  * FTPS_ERR_TLS otherwise (*why set when not NULL). */
 ssize_t tls_read(struct tls_conn *c, void *buf, size_t n, const char **why);
+/* The same, but giving up at deadline (clock_ms() milliseconds) however
+ * the bytes trickle in: FTPS_ERR_TIMEOUT. */
+ssize_t tls_read_until(struct tls_conn *c, void *buf, size_t n,
+		       int64_t deadline, const char **why);
 /* Sends everything or fails: 0 or a negative ftps_err. */
 int tls_write_all(struct tls_conn *c, const void *buf, size_t n,
 		  const char **why);

@@ -18,6 +18,8 @@ resumed, key updates sent, ...) goes to --events, one line each:
   RECEIVED N clean=True|False|reset    upload bytes, and how it ended
   RESET data                           data socket closed with an RST
   STALL                                the server went quiet on purpose
+  PRELIM N                             endless-1xx: 1xx replies sent to PWD
+  DRIPPED N                            drip-reply: bytes of the PWD reply sent
   END reason                           a control connection ended abnormally
 
 TLS is real (Python's ssl module over memory BIOs, so that the server
@@ -91,6 +93,19 @@ Scenarios (the name selects the misbehaviour; "normal" has none):
                        --go-file exists, then read the upload as normal: a
                        test can change the local file while the client is
                        blocked mid-upload
+  auth-inject          AUTH TLS -> "234 Proceed with negotiation.", "331
+                       forged password request" and "230 forged login" in
+                       one plain-text write (what a man in the middle would
+                       append after the 234), then TLS and "normal"
+  endless-1xx          PWD -> "150 still working" every 0.1 s until the
+                       client goes away (event "PRELIM N" at the end)
+  drip-reply           PWD -> '257 "/" is the current directory' one byte a
+                       second, each byte in its own TLS record (event
+                       "DRIPPED N" at the end)
+  listing-branching    LIST / MLSD of any path -> directories "a" and "b"
+                       and a 10-byte file "f" (NLST: the three names), so a
+                       recursive walk never ends; CWD anywhere succeeds;
+                       RETR / SIZE of any path ending in "f" -> 10 bytes
 """
 
 import argparse
@@ -106,6 +121,7 @@ import sys
 import time
 
 CHUNK = 64 * 1024
+BRANCH_FILE = b"branching\n"  # listing-branching's "f": 10 bytes
 
 
 class Closed(Exception):
@@ -316,6 +332,7 @@ class Session:
         self.c = Conn(sock, args.trickle)
         self.listeners = []
         self.logged_in = False
+        self.verb = ""
         self.local_addr = sock.getsockname()[0]
 
     # -- logging --
@@ -351,6 +368,7 @@ class Session:
             self.log(text)
             verb, _, arg = text.partition(" ")
             verb = verb.upper()
+            self.verb = verb
             if self.sc.startswith("auth-refused-"):
                 if verb == "AUTH":
                     self.reply("500 AUTH not understood" if self.sc.endswith("500")
@@ -373,7 +391,13 @@ class Session:
         if self.c.tls:
             self.reply("503 already secured")
             return
-        self.reply("234 AUTH TLS OK")
+        if self.sc == "auth-inject":
+            # one write: the forged replies sit right behind the 234
+            self.c.send(b"234 Proceed with negotiation.\r\n"
+                        b"331 forged password request\r\n"
+                        b"230 forged login\r\n")
+        else:
+            self.reply("234 AUTH TLS OK")
         self.c.start_tls(self.ctx)
 
     def cmd_USER(self, arg):
@@ -423,6 +447,9 @@ class Session:
         self.reply("226 ABOR ok")
 
     def cmd_SIZE(self, arg):
+        if self.sc == "listing-branching" and arg.endswith("f"):
+            self.reply("213 %d" % len(BRANCH_FILE))
+            return
         path = self.path(arg)
         if path and os.path.isfile(path):
             self.reply("213 %d" % os.path.getsize(path))
@@ -446,6 +473,26 @@ class Session:
                 self.c.key_update()
             self.event("KEYUPDATE control x20")
             self.reply('257 "/" is the current directory')
+        elif self.sc == "endless-1xx":
+            sent = 0
+            try:
+                while True:
+                    self.reply("150 still working")
+                    sent += 1
+                    time.sleep(0.1)
+            finally:
+                self.event("PRELIM %d" % sent)
+        elif self.sc == "drip-reply":
+            data = b'257 "/" is the current directory\r\n'
+            sent = 0
+            try:
+                for i in range(len(data)):
+                    self.c.send(data[i:i + 1])  # a TLS record of its own
+                    sent += 1
+                    if sent < len(data):
+                        time.sleep(1)
+            finally:
+                self.event("DRIPPED %d" % sent)
         elif self.a.pwd_reply is not None:
             self.c.send(unescape(self.a.pwd_reply) + b"\r\n")
         else:
@@ -563,6 +610,21 @@ class Session:
         self.reply(final)
 
     def listing(self, arg=""):
+        if self.sc == "listing-branching":
+            # the same two directories and one file at every path
+            if self.verb == "NLST":
+                return b"a\r\nb\r\nf\r\n"
+            if self.verb == "MLSD":
+                lines = ["type=dir;modify=20240101000000;perm=el; a",
+                         "type=dir;modify=20240101000000;perm=el; b",
+                         "type=file;size=%d;modify=20240101000000;perm=r; f"
+                         % len(BRANCH_FILE)]
+            else:
+                lines = ["drwxr-xr-x   2 ftp      ftp          4096 Jan 01  2024 a",
+                         "drwxr-xr-x   2 ftp      ftp          4096 Jan 01  2024 b",
+                         "-rw-r--r--   1 ftp      ftp      %8d Jan 01  2024 f"
+                         % len(BRANCH_FILE)]
+            return "".join(l + "\r\n" for l in lines).encode()
         if self.sc == "listing-hostile":
             # the same hostile names at every level; directories ("sub",
             # and the unsafe "../up", "/etc", "..") only at the top
@@ -606,6 +668,13 @@ class Session:
     cmd_MLSD = cmd_LIST
 
     def cmd_RETR(self, arg):
+        if self.sc == "listing-branching" and arg.endswith("f"):
+            d = self.start_transfer()
+            if d:
+                d.send(BRANCH_FILE)
+                self.event("SENT %d" % len(BRANCH_FILE))
+                self.finish_download(d)
+            return
         path = self.path(arg)
         if not path or not os.path.isfile(path):
             self.reply("550 No such file")
