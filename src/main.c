@@ -8,6 +8,7 @@
 #include "cli/repl.h"
 #include "ftp/session.h"
 #include "tls/tls.h"
+#include "url.h"
 #include "util/error.h"
 #include "util/xmalloc.h"
 
@@ -185,12 +186,8 @@ static void protect_secrets(struct app *a)
  * so that ps shows "ftpes://alice:xxxxx@host" from now on. */
 static void hide_url_password(char *arg)
 {
-	char *scheme = strstr(arg, "://");
-	char *start = scheme ? scheme + 3 : arg;
-	char *at = strrchr(start, '@');
-	char *colon = at ? memchr(start, ':', (size_t)(at - start)) : NULL;
-	if (colon)
-		memset(colon + 1, 'x', (size_t)(at - colon - 1));
+	size_t start = 0, n = url_password_span(arg, &start);
+	memset(arg + start, 'x', n);
 }
 
 static void on_sigint(int sig)

@@ -254,3 +254,26 @@ int host_is_ip_literal(const char *host)
 	return inet_pton(AF_INET, host, addr) == 1 ||
 	       inet_pton(AF_INET6, host, addr) == 1;
 }
+
+size_t url_password_span(const char *s, size_t *start)
+{
+	const char *scheme = strstr(s, "://");
+	const char *auth = scheme ? scheme + 3 : s;
+	size_t alen = strcspn(auth, "/");
+	const char *at = memrchr(auth, '@', alen);
+	const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (!colon)
+		return 0;
+	*start = (size_t)(colon + 1 - s);
+	return (size_t)(at - colon - 1);
+}
+
+char *url_redact(const char *s, const char *mask)
+{
+	size_t start = 0, n = url_password_span(s, &start);
+	if (!n)
+		return xstrdup(s);
+	if (!mask) /* drop the ':' too */
+		return xasprintf("%.*s%s", (int)start - 1, s, s + start + n);
+	return xasprintf("%.*s%s%s", (int)start, s, mask, s + start + n);
+}

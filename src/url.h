@@ -2,6 +2,7 @@
 #ifndef FTPS_URL_H
 #define FTPS_URL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum tls_mode { TLS_MODE_DEFAULT = 0, TLS_MODE_EXPLICIT, TLS_MODE_IMPLICIT };
@@ -28,6 +29,14 @@ struct ftps_url {
  * message. */
 int url_parse(const char *s, struct ftps_url *u, const char **err);
 void url_clear(struct ftps_url *u); /* frees, zeroes; password bytes wiped */
+
+/* Where the password of an address as typed is ("ftpes://u:PASS@h/p"):
+ * its length, and its offset in *start; 0 when there is none. Works on
+ * text that url_parse() rejects too, so that error messages can hide it. */
+size_t url_password_span(const char *s, size_t *start);
+/* A copy of s fit to print or keep: the password replaced by mask, or
+ * removed with its ':' when mask is NULL. Newly allocated. */
+char *url_redact(const char *s, const char *mask);
 
 /* Non-zero if host is an IPv4 or IPv6 literal (no SNI, IP SAN matching). */
 int host_is_ip_literal(const char *host);

@@ -59,7 +59,7 @@ int repl_line(struct app *a, char *line, int echo)
 	}
 	if (!quiet) {
 		/* The echo goes to logs: never with a password in it. */
-		char *shown = history_scrub(line);
+		char *shown = history_scrub(a, line);
 		printf("ftps> %s\n", shown);
 		fflush(stdout);
 		free(shown);
@@ -113,7 +113,7 @@ int repl_run(struct app *a, FILE *in)
 			rc = FTPS_ERR_TOOLONG;
 		} else {
 			if (!in && *line && a->settings.history) {
-				char *safe = history_scrub(line);
+				char *safe = history_scrub(a, line);
 				lineedit_add_history(safe);
 				free(safe);
 			}

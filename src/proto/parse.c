@@ -257,3 +257,27 @@ unsigned parse_feat(const char *text)
 	}
 	return bits;
 }
+
+/* A verb at p (case-insensitive) followed by a blank or the end. */
+static size_t verb_at(const char *p, const char *verb)
+{
+	size_t n = strlen(verb);
+	if (strncasecmp(p, verb, n) || (p[n] && p[n] != ' ' && p[n] != '\t'))
+		return 0;
+	return n;
+}
+
+size_t ftp_secret_offset(const char *line)
+{
+	const char *p = line + strspn(line, " \t");
+	size_t n;
+	if ((n = verb_at(p, "PASS")) || (n = verb_at(p, "ACCT")))
+		return (size_t)(p - line) + n;
+	if (!(n = verb_at(p, "SITE")))
+		return 0;
+	const char *q = p + n + strspn(p + n, " \t");
+	size_t m;
+	if ((m = verb_at(q, "PASS")) || (m = verb_at(q, "PSWD")))
+		return (size_t)(q - line) + m;
+	return 0;
+}

@@ -42,4 +42,11 @@ enum ftp_feature {
 };
 unsigned parse_feat(const char *text);
 
+/* Commands that carry a secret after their verb: PASS, ACCT, and the SITE
+ * commands that change a password (SITE PASS, SITE PSWD), any case, leading
+ * spaces allowed. Returns how many leading bytes of line may be shown (the
+ * verb, e.g. 4 for "PASS x", 9 for "SITE PSWD a b"), or 0 when the line
+ * holds no secret. The one rule for traces, echoes and the history file. */
+size_t ftp_secret_offset(const char *line);
+
 #endif
