@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -215,24 +216,43 @@ static int read_all(int fd, char **buf, size_t *len)
 }
 
 int netrc_lookup_file(const char *path, const char *host, const char *user,
-		      char **login, char **password)
+		      char **login, char **password, const char **why)
 {
 	char *buf;
 	size_t len;
-	int fd, rc;
+	int rc;
+	struct stat st;
 
 	*login = *password = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	*why = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		*why = strerror(errno);
 		return errno == ENOENT ? 0 : FTPS_ERR_LOCAL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		*why = "not a regular file";
+		return FTPS_ERR_LOCAL;
+	}
 	rc = read_all(fd, &buf, &len);
 	int e = errno;
 	close(fd);
-	errno = e;
-	if (rc < 0)
+	if (rc < 0) {
+		*why = rc == FTPS_ERR_TOOLONG ? "too large" : strerror(e);
 		return rc;
+	}
 	rc = netrc_lookup_text(buf, len, host, user, login, password);
 	wipe(buf, len);
 	free(buf);
+	/* A password others can read is no secret: BSD ftp refuses such a
+	 * file, and so do we (the login alone would be harmless). */
+	if (rc == 1 && *password && (st.st_mode & 077)) {
+		free(*login);
+		free_secret(*password);
+		*login = *password = NULL;
+		*why = "readable by others; ignoring it (chmod 600 it)";
+		return FTPS_ERR_LOCAL;
+	}
 	return rc;
 }

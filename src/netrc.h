@@ -15,9 +15,10 @@ int netrc_lookup_text(const char *text, size_t len, const char *host,
 		      const char *user, char **login, char **password);
 
 /* Reads the file (at most 1 MiB) and calls netrc_lookup_text. Returns 1/0 as
- * above, or FTPS_ERR_LOCAL if it exists but cannot be read. A missing file
- * is 0. */
+ * above, or FTPS_ERR_LOCAL (*why: static text) if it exists but cannot be
+ * read, is not a regular file, or gives a password while group or others
+ * have any access to it. A missing file is 0. */
 int netrc_lookup_file(const char *path, const char *host, const char *user,
-		      char **login, char **password);
+		      char **login, char **password, const char **why);
 
 #endif

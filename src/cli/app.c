@@ -111,7 +111,9 @@ int app_set_target(struct app *a, const char *where, const char **path)
 	static char *last_path;
 
 	if (url_parse(where, &u, &err) < 0) {
-		app_error("%s: %s", where, err ? err : "invalid address");
+		char *shown = url_redact(where, "****");
+		app_error("%s: %s", shown, err ? err : "invalid address");
+		free(shown);
 		return FTPS_ERR_USAGE;
 	}
 	target_clear(&a->target);
@@ -162,6 +164,18 @@ static char *netrc_path(struct app *a)
 	return getenv("HOME") ? xasprintf("%s/.netrc", getenv("HOME")) : NULL;
 }
 
+/* ~/.netrc's entry for the target; a file that cannot be used is reported
+ * once per run, not at every reconnection. */
+static void netrc_lookup(struct app *a, const char *path, const char *user,
+			 char **login, char **pass)
+{
+	static int reported;
+	const char *why = NULL;
+	if (netrc_lookup_file(path, a->target.host, user, login, pass, &why) < 0 &&
+	    !reported++)
+		app_error("%s: %s", path, why ? why : "cannot read");
+}
+
 /* Passwords, in order: the URL or `user` command, FTPS_PASSWORD, ~/.netrc,
  * a prompt on the terminal. Anonymous logins need none. */
 static char *hook_password(void *ctx, const char *user)
@@ -174,9 +188,7 @@ static char *hook_password(void *ctx, const char *user)
 	char *login = NULL, *pass = NULL;
 	char *path = netrc_path(a);
 	if (path) {
-		int rc = netrc_lookup_file(path, a->target.host, user, &login, &pass);
-		if (rc < 0)
-			app_error("%s: cannot read", path);
+		netrc_lookup(a, path, user, &login, &pass);
 		free(path);
 		free(login);
 		if (pass)
@@ -267,7 +279,7 @@ static char *pick_user(struct app *a)
 	char *login = NULL, *pass = NULL;
 	char *path = netrc_path(a);
 	if (path)
-		netrc_lookup_file(path, a->target.host, NULL, &login, &pass);
+		netrc_lookup(a, path, NULL, &login, &pass);
 	free(path);
 	free_secret(pass);
 	return login ? login : xstrdup("anonymous");

@@ -117,14 +117,18 @@ static int store(struct app *a, const char *path, const char *host,
 		 uint16_t port, const struct cert_report *r)
 {
 	char *err = NULL;
-	if (known_add(path, host, port, r->pin, r->subject, &err) < 0) {
+	int rc = known_add(path, host, port, r->pin, r->subject, &err);
+	if (rc < 0) {
 		print_untrusted(stderr, "ftps: ", err);
 		free(err);
 		return -1;
 	}
 	(void)a;
 	char *hp = host_port(host, port);
-	char *msg = xasprintf("%s (%s) added to %s", hp, r->pin, path);
+	char *msg = rc == KNOWN_NOT_STORED
+		? xasprintf("%s (%s) accepted for this run; %s stores nothing", hp,
+			    r->pin, path)
+		: xasprintf("%s (%s) added to %s", hp, r->pin, path);
 	print_untrusted(stderr, "ftps: ", msg);
 	free(msg);
 	free(hp);

@@ -75,8 +75,13 @@ static int trust_add(const char *path, const char *where, const char *pin)
 		free(err);
 	} else {
 		char *hp = host_port(host, port ? port : 21);
-		print_untrusted(stdout, "Added ", hp);
+		char *msg = rc == KNOWN_NOT_STORED
+			? xasprintf("%s: %s stores nothing", hp, path)
+			: xasprintf("Added %s", hp);
+		print_untrusted(stdout, "", msg);
+		free(msg);
 		free(hp);
+		rc = 0;
 	}
 	free(host);
 	return rc;

@@ -148,14 +148,38 @@ char *known_default_path(void)
 	return xdg_path("XDG_CONFIG_HOME", ".config", "known_servers");
 }
 
-/* Whole file into b; a missing file is empty. */
+/* Whole file into b; a missing file is empty, and so is a character device
+ * (/dev/null: "remember nothing"). A file that others may write is refused,
+ * as OpenSSH's StrictModes does: anyone who can add a line can make us trust
+ * a key. */
 static int read_file(const char *path, struct buf *b, char **err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
 		*err = xasprintf("%s: %s", path, strerror(errno));
+		return FTPS_ERR_LOCAL;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int chr = fstat(fd, &st) == 0 && S_ISCHR(st.st_mode);
+		close(fd);
+		if (chr)
+			return 0;
+		*err = xasprintf("%s: not a regular file", path);
+		return FTPS_ERR_LOCAL;
+	}
+	if (st.st_mode & 022) {
+		close(fd);
+		*err = xasprintf("%s: group- or world-writable; refusing to trust "
+				 "it (chmod go-w %s)", path, path);
+		return FTPS_ERR_LOCAL;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		close(fd);
+		*err = xasprintf("%s: owned by another user; refusing to trust it",
+				 path);
 		return FTPS_ERR_LOCAL;
 	}
 	char chunk[8192];
@@ -311,18 +335,64 @@ static void copy_except(const struct buf *in, const char *host, uint16_t port,
 	}
 }
 
+/* The file a rewrite replaces: path itself, or where its symbolic link
+ * points (the link stays, its target is updated). NULL with *err set for
+ * something that is neither missing nor a regular file; *stores_nothing
+ * for a character device such as /dev/null. Newly allocated. */
+static char *rewrite_target(const char *path, int *stores_nothing, char **err)
+{
+	struct stat st;
+	*stores_nothing = 0;
+	char *target = xstrdup(path);
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		char *real = realpath(path, NULL);
+		if (!real) {
+			*err = xasprintf("%s: a symbolic link to nowhere: %s", path,
+					 strerror(errno));
+			free(target);
+			return NULL;
+		}
+		free(target);
+		target = real;
+	}
+	if (stat(target, &st) < 0 || S_ISREG(st.st_mode))
+		return target;
+	if (S_ISCHR(st.st_mode))
+		*stores_nothing = 1;
+	else
+		*err = xasprintf("%s: not a regular file; not replacing it", path);
+	if (*err) {
+		free(target);
+		return NULL;
+	}
+	return target;
+}
+
 /* Lock, read, check, rewrite: the shared part of add and remove. */
 static int rewrite(const char *path, const char *host, uint16_t port,
 		   const char *add_line, size_t *removed, char **err)
 {
-	int lock = lock_store(path, err);
-	if (lock < 0)
+	int stores_nothing = 0;
+	*err = NULL;
+	if (removed)
+		*removed = 0;
+	char *target = rewrite_target(path, &stores_nothing, err);
+	if (!target)
 		return FTPS_ERR_LOCAL;
+	if (stores_nothing) {
+		free(target);
+		return KNOWN_NOT_STORED;
+	}
+	int lock = lock_store(target, err);
+	if (lock < 0) {
+		free(target);
+		return FTPS_ERR_LOCAL;
+	}
 	struct buf cur = { 0 }, out = { 0 };
 	struct known_list check;
 	size_t bad = 0, dropped = 0;
 	const char *why = NULL;
-	int rc = read_file(path, &cur, err);
+	int rc = read_file(target, &cur, err);
 	if (rc == 0 && known_parse(cur.data ? cur.data : "", cur.len, &check,
 				   &bad, &why) < 0) {
 		/* Never rewrite a file we do not understand. */
@@ -333,13 +403,14 @@ static int rewrite(const char *path, const char *host, uint16_t port,
 		copy_except(&cur, host, port, &out, &dropped);
 		if (add_line)
 			buf_append_str(&out, add_line);
-		rc = write_atomically(path, &out, err);
+		rc = write_atomically(target, &out, err);
 	}
 	if (removed)
 		*removed = dropped;
 	buf_free(&cur);
 	buf_free(&out);
 	close(lock);
+	free(target);
 	return rc;
 }
 

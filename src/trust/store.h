@@ -47,7 +47,12 @@ int pin_is_valid(const char *s);
 int known_load(const char *path, struct known_list *out, char **err);
 /* Add or replace the line for host:port, atomically: lock, re-read, write a
  * temporary file (0600) in the same directory, fsync, rename. Creates the
- * directory (0700) when missing. subject may be NULL. */
+ * directory (0700) when missing. subject may be NULL. A symbolic link is
+ * followed and its target replaced; a character device (/dev/null) stores
+ * nothing: KNOWN_NOT_STORED; any other non-regular file is an error.
+ * Reading refuses a file that group or others may write, or that another
+ * user owns (root excepted). */
+#define KNOWN_NOT_STORED 1
 int known_add(const char *path, const char *host, uint16_t port,
 	      const char *pin, const char *subject, char **err);
 /* Remove host's lines (only port's when port != 0). *removed counts them. */

@@ -3,6 +3,7 @@
 #include "util/error.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -102,6 +103,7 @@ static void test_file(void)
 {
 	char path[] = "/tmp/ftps-netrc-XXXXXX";
 	char *login, *password;
+	const char *why;
 	int fd = mkstemp(path);
 
 	CHECK(fd >= 0);
@@ -110,17 +112,23 @@ static void test_file(void)
 	CHECK(write(fd, netrc, sizeof(netrc) - 1) == (ssize_t)sizeof(netrc) - 1);
 	close(fd);
 	CHECK_INT(netrc_lookup_file(path, "ftp.example.com", NULL, &login,
-				    &password), 1);
+				    &password, &why), 1);
 	CHECK_STR(login, "alice");
 	CHECK_STR(password, "secret1");
 	free(login);
 	free(password);
+	/* readable by others: refused, nothing handed out */
+	CHECK(chmod(path, 0644) == 0);
+	CHECK_INT(netrc_lookup_file(path, "ftp.example.com", NULL, &login,
+				    &password, &why), FTPS_ERR_LOCAL);
+	CHECK(login == NULL && password == NULL);
+	CHECK_STR(why, "readable by others; ignoring it (chmod 600 it)");
 	unlink(path);
 
-	CHECK_INT(netrc_lookup_file(path, "h", NULL, &login, &password), 0);
+	CHECK_INT(netrc_lookup_file(path, "h", NULL, &login, &password, &why), 0);
 	CHECK(login == NULL && password == NULL);
 	/* a directory exists but cannot be read as a file */
-	CHECK_INT(netrc_lookup_file("/", "h", NULL, &login, &password),
+	CHECK_INT(netrc_lookup_file("/", "h", NULL, &login, &password, &why),
 		  FTPS_ERR_LOCAL);
 }
 
