@@ -314,7 +314,7 @@ int cmd_rmdir(struct app *a, int argc, char **argv)
 	return rc;
 }
 
-static int rm_tree(struct app *a, const char *dir, int depth)
+static int rm_tree(struct app *a, const char *dir, int depth, size_t *seen)
 {
 	if (depth > RM_MAX_DEPTH) {
 		app_error("rm: %s: deeper than %d levels", dir, RM_MAX_DEPTH);
@@ -324,11 +324,17 @@ static int rm_tree(struct app *a, const char *dir, int depth)
 	int rc = remote_list(a->ftp, dir, &l);
 	if (rc < 0)
 		return report(a, "rm", dir, rc);
+	*seen += l.n;
+	if (*seen > (size_t)a->settings.max_entries) {
+		app_error("rm: stopped after listing %zu entries (set max-entries "
+			  "to raise the limit)", *seen);
+		rc = FTPS_ERR_TOOLONG;
+	}
 	for (size_t i = 0; i < l.n && rc == 0; i++) {
 		if (rentry_refused(&l.v[i]))
 			continue;
 		if (l.v[i].is_dir == 1)
-			rc = rm_tree(a, l.v[i].path, depth + 1);
+			rc = rm_tree(a, l.v[i].path, depth + 1, seen);
 		else if ((rc = ftp_delete(a->ftp, l.v[i].path)) < 0)
 			report(a, "rm", l.v[i].path, rc);
 	}
@@ -357,7 +363,7 @@ int cmd_rm(struct app *a, int argc, char **argv)
 			/* DELE refuses directories: with -r, empty them first. */
 			if (rc < 0 && recursive && l.v[k].is_dir != 0 &&
 			    ftp_is_connected(a->ftp))
-				rc = rm_tree(a, l.v[k].path, 0);
+				rc = rm_tree(a, l.v[k].path, 0, &(size_t){ 0 });
 			else if (rc < 0)
 				report(a, "rm", l.v[k].path, rc);
 		}

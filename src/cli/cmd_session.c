@@ -188,7 +188,7 @@ int cmd_set(struct app *a, int argc, char **argv)
 		return 0;
 	}
 	if (argc != 3) {
-		app_error("usage: set [NAME on|off]");
+		app_error("usage: set [NAME VALUE]");
 		return FTPS_ERR_USAGE;
 	}
 	int rc = settings_set(&a->settings, argv[1], argv[2]);

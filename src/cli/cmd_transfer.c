@@ -33,6 +33,7 @@ struct xfer_flags {
 struct job {
 	char *src, *dst;
 	int64_t size, mtime;
+	int part_taken; /* see struct xfer_opts */
 };
 
 struct jobs {
@@ -45,7 +46,7 @@ static void jobs_add(struct jobs *j, char *src, char *dst, int64_t size,
 		     int64_t mtime)
 {
 	j->v = xrealloc(j->v, (j->n + 1) * sizeof(*j->v));
-	j->v[j->n++] = (struct job){ src, dst, size, mtime };
+	j->v[j->n++] = (struct job){ src, dst, size, mtime, 0 };
 }
 
 static void jobs_clear(struct jobs *j)
@@ -100,36 +101,91 @@ static int is_local_dir(const char *p)
 
 /* --- building download jobs --- */
 
-static int walk_get(struct ftp_session *s, const char *rdir, const char *ldir,
-		    struct jobs *j, int depth)
+/* One recursive walk: where jobs go, and how much it may list. */
+struct walk {
+	struct app *a;
+	struct jobs *jobs;
+	size_t seen;
+};
+
+/* A directory named by the server must be ours to fill: a symbolic link
+ * planted where it goes would steer the download outside the target. */
+static int make_local_dir(const char *ldir, int follow)
 {
-	if (depth > MAX_DEPTH) {
-		app_error("get: %s: deeper than %d levels; stopping there", rdir, MAX_DEPTH);
-		return FTPS_ERR_TOOLONG;
+	struct stat st;
+	if (!follow && lstat(ldir, &st) == 0 && S_ISLNK(st.st_mode)) {
+		app_error("get: %s: is a symbolic link; not following it", ldir);
+		return FTPS_ERR_LOCAL;
 	}
 	if (mkdir(ldir, 0777) < 0 && !(errno == EEXIST && is_local_dir(ldir))) {
 		app_error("get: %s: %s", ldir, strerror(errno));
 		return FTPS_ERR_LOCAL;
 	}
+	return 0;
+}
+
+static int walk_get(struct walk *w, const char *rdir, const char *ldir,
+		    int depth, int follow)
+{
+	struct ftp_session *s = w->a->ftp;
+	if (depth > MAX_DEPTH) {
+		app_error("get: %s: deeper than %d levels; stopping there", rdir, MAX_DEPTH);
+		return FTPS_ERR_TOOLONG;
+	}
+	int rc = make_local_dir(ldir, follow);
+	if (rc < 0)
+		return rc;
 	struct rlist l;
-	int rc = remote_list(s, rdir, &l);
+	rc = remote_list(s, rdir, &l);
 	if (rc < 0) {
 		print_untrusted(stderr, "ftps: get: ", ftp_error(s));
 		return rc;
+	}
+	w->seen += l.n;
+	if (w->seen > (size_t)w->a->settings.max_entries) {
+		app_error("get: stopped after listing %zu entries (set max-entries "
+			  "to raise the limit)", w->seen);
+		rc = FTPS_ERR_TOOLONG;
 	}
 	for (size_t i = 0; i < l.n && rc == 0; i++) {
 		if (rentry_refused(&l.v[i]))
 			continue;
 		char *local = path_join(ldir, l.v[i].name);
 		if (l.v[i].is_dir == 1) {
-			rc = walk_get(s, l.v[i].path, local, j, depth + 1);
+			rc = walk_get(w, l.v[i].path, local, depth + 1, 0);
 			free(local);
 		} else {
-			jobs_add(j, xstrdup(l.v[i].path), local, l.v[i].size, l.v[i].mtime);
+			jobs_add(w->jobs, xstrdup(l.v[i].path), local, l.v[i].size,
+				 l.v[i].mtime);
 		}
 	}
 	rlist_clear(&l);
 	return rc;
+}
+
+static int by_string(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* A server directory may hold both "x" and "x.part": then x's partial name
+ * is a file this very transfer writes, and x must use a private temporary
+ * name (and must never resume from x.part, which is the other file). */
+static void mark_taken_partials(struct jobs *j)
+{
+	if (j->upload || j->n < 2)
+		return;
+	char **dst = xcalloc(j->n, sizeof(*dst));
+	for (size_t i = 0; i < j->n; i++)
+		dst[i] = j->v[i].dst;
+	qsort(dst, j->n, sizeof(*dst), by_string);
+	for (size_t i = 0; i < j->n; i++) {
+		char *part = partial_name(j->v[i].dst);
+		j->v[i].part_taken = bsearch(&part, dst, j->n, sizeof(*dst),
+					     by_string) != NULL;
+		free(part);
+	}
+	free(dst);
 }
 
 /* Is a remote path a directory? Asked by changing into it and back. */
@@ -183,7 +239,8 @@ static int plan_get(struct app *a, int argc, char **argv, const struct xfer_flag
 			if (f->recursive && dir < 0)
 				dir = remote_is_dir(s, e->path, home);
 			if (f->recursive && dir == 1) {
-				rc = walk_get(s, e->path, local, j, 0);
+				struct walk w = { a, j, 0 };
+				rc = walk_get(&w, e->path, local, 0, rename_to != NULL);
 				free(local);
 			} else {
 				jobs_add(j, xstrdup(e->path), local, e->size, e->mtime);
@@ -295,7 +352,7 @@ struct runner {
 static int run_one(struct runner *r, struct ftp_session *s, struct job *jb,
 		   struct progress *p)
 {
-	struct xfer_opts o = { r->f->resume, jb->size, jb->mtime };
+	struct xfer_opts o = { r->f->resume, jb->size, jb->mtime, jb->part_taken };
 	return r->jobs->upload ? upload_file(r->a, s, jb->src, jb->dst, &o, p)
 			       : download_file(r->a, s, jb->src, jb->dst, &o, p);
 }
@@ -418,6 +475,7 @@ static int transfer(struct app *a, int argc, char **argv, int upload, int resume
 	struct jobs j = { .upload = upload };
 	int rc = upload ? plan_put(a, argc - first, argv + first, &f, &j)
 			: plan_get(a, argc - first, argv + first, &f, &j);
+	mark_taken_partials(&j);
 	if (rc == 0 && j.n > 0)
 		rc = run_jobs(a, &j, &f);
 	jobs_clear(&j);

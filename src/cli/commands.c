@@ -26,7 +26,7 @@ const struct command commands[] = {
 	{ "ascii", NULL, "", "transfer in ASCII mode (TYPE A)", 0, 0, 1, { 0 }, cmd_ascii },
 	{ "binary", NULL, "", "transfer in binary mode (TYPE I, the default)",
 	  0, 0, 1, { 0 }, cmd_binary },
-	{ "set", NULL, "[NAME on|off]", "show or change a setting",
+	{ "set", NULL, "[NAME VALUE]", "show or change a setting (on/off, or a number)",
 	  0, 2, 0, { ARG_SETTING, ARG_WORD }, cmd_set },
 	{ "trust", NULL, "list | add HOST[:PORT] SHA256:... | remove HOST[:PORT]",
 	  "manage trusted server keys (known_servers)", 1, 3, 0,

@@ -2,7 +2,9 @@
 #include "cli/app.h"
 #include "util/error.h"
 
+#include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -10,21 +12,25 @@
 static const struct {
 	const char *name;
 	size_t offset;
-	int on;
+	int on;         /* the default: a switch's state, or a number */
 	const char *help;
+	int min, max;   /* a number within [min, max]; both 0: a switch */
 } table[] = {
 	{ "clobber", offsetof(struct settings, clobber), 1,
-	  "get may replace an existing local file (always atomically)" },
+	  "get may replace an existing local file (always atomically)", 0, 0 },
 	{ "history", offsetof(struct settings, history), 1,
-	  "keep the command history in a file" },
+	  "keep the command history in a file", 0, 0 },
+	{ "max-entries", offsetof(struct settings, max_entries), 100000,
+	  "most entries a recursive get or rm walks (a tree without end)",
+	  1, 100000000 },
 	{ "passive", offsetof(struct settings, passive), 1,
-	  "passive data connections (off: active, EPRT/PORT)" },
+	  "passive data connections (off: active, EPRT/PORT)", 0, 0 },
 	{ "preserve", offsetof(struct settings, preserve), 1,
-	  "keep modification times on get (MDTM) and put (MFMT)" },
+	  "keep modification times on get (MDTM) and put (MFMT)", 0, 0 },
 	{ "progress", offsetof(struct settings, progress), 1,
-	  "show a progress bar on a terminal" },
+	  "show a progress bar on a terminal", 0, 0 },
 	{ "reconnect", offsetof(struct settings, reconnect), 1,
-	  "reconnect on the next command after a lost connection" },
+	  "reconnect on the next command after a lost connection", 0, 0 },
 };
 #define N_SETTINGS (sizeof(table) / sizeof(table[0]))
 
@@ -50,12 +56,28 @@ static int parse_bool(const char *v)
 	return -1;
 }
 
+static int parse_number(const char *v, int min, int max)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < min || n > max)
+		return -1;
+	return (int)n;
+}
+
 int settings_set(struct settings *s, const char *name, const char *value)
 {
 	for (size_t i = 0; i < N_SETTINGS; i++) {
 		if (strcmp(table[i].name, name))
 			continue;
-		int v = parse_bool(value);
+		int v = table[i].max ? parse_number(value, table[i].min, table[i].max)
+				     : parse_bool(value);
+		if (v < 0 && table[i].max) {
+			app_error("set %s: expected a number from %d to %d, not \"%s\"",
+				  name, table[i].min, table[i].max, value);
+			return FTPS_ERR_USAGE;
+		}
 		if (v < 0) {
 			app_error("set %s: expected on or off, not \"%s\"", name, value);
 			return FTPS_ERR_USAGE;
@@ -69,9 +91,13 @@ int settings_set(struct settings *s, const char *name, const char *value)
 
 void settings_print(const struct settings *s)
 {
-	for (size_t i = 0; i < N_SETTINGS; i++)
-		printf("%-10s %-4s %s\n", table[i].name,
-		       *field((struct settings *)s, i) ? "on" : "off", table[i].help);
+	for (size_t i = 0; i < N_SETTINGS; i++) {
+		int v = *field((struct settings *)s, i);
+		char value[16];
+		snprintf(value, sizeof(value), "%d", v);
+		printf("%-11s %-9s %s\n", table[i].name,
+		       table[i].max ? value : v ? "on" : "off", table[i].help);
+	}
 }
 
 const char *settings_name(unsigned i)

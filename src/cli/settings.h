@@ -1,5 +1,5 @@
-/* `set NAME VALUE`: the user's switches, one table for set, help and
- * completion. */
+/* `set NAME VALUE`: the user's switches and limits, one table for set,
+ * help and completion. */
 #ifndef FTPS_SETTINGS_H
 #define FTPS_SETTINGS_H
 
@@ -10,11 +10,13 @@ struct settings {
 	int reconnect;  /* the next command reconnects after a lost connection */
 	int passive;    /* passive data connections (else active, EPRT/PORT) */
 	int history;    /* keep a command history file */
+	int max_entries;/* most entries one recursive walk may list */
 };
 
 void settings_defaults(struct settings *s);
-/* Set by name ("on"/"off", "yes"/"no", "1"/"0"). 0, or FTPS_ERR_USAGE with a
- * message printed. */
+/* Set by name: switches take "on"/"off", "yes"/"no", "1"/"0"; numbers a
+ * decimal within the setting's range. 0, or FTPS_ERR_USAGE with a message
+ * printed. */
 int settings_set(struct settings *s, const char *name, const char *value);
 /* Print every setting and its value. */
 void settings_print(const struct settings *s);

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,139 @@ static void on_begin(void *ctx, int64_t total)
 		progress_start(c->p, c->name, total);
 }
 
+char *partial_name(const char *local)
+{
+	const char *base = path_base(local);
+	size_t dirlen = (size_t)(base - local), n = strlen(base);
+	if (n + strlen(".part") <= NAME_MAX)
+		return xasprintf("%s.part", local);
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)base; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	size_t keep = NAME_MAX - strlen("~0123456789abcdef.part");
+	while (keep > 0 && ((unsigned char)base[keep] & 0xc0) == 0x80)
+		keep--; /* do not cut a UTF-8 sequence in two */
+	return xasprintf("%.*s%.*s~%016llx.part", (int)dirlen, local, (int)keep,
+			 base, (unsigned long long)h);
+}
+
+/* The file a download writes until it is complete. */
+struct partial {
+	char *path;
+	int fd;
+	int64_t offset;  /* bytes already there (resume) */
+	int temporary;   /* a private name: removed on failure */
+};
+
+/* An existing partial file we may continue: a regular file of ours with no
+ * other name, opened without following a link or blocking on a FIFO. -1
+ * (after a warning when something else sits there) otherwise. */
+static int open_for_resume(const char *path, int64_t remote_size, int64_t *offset)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0) {
+		if (errno != ENOENT)
+			app_error("get: %s: %s; not resuming from it", path,
+				  errno == ELOOP ? "a symbolic link" : strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    st.st_uid != geteuid()) {
+		app_error("get: %s: not a regular file of yours; not resuming from it",
+			  path);
+		close(fd);
+		return -1;
+	}
+	if (remote_size >= 0 && st.st_size > remote_size) {
+		app_error("get: %s: partial file is larger than the remote one; "
+			  "starting over", path);
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	*offset = st.st_size;
+	return fd;
+}
+
+/* A new, empty partial file that nobody else can have prepared: whatever
+ * sat under the name (a planted link, FIFO, another file's hard link) is
+ * unlinked, never opened, and the new file is created exclusively. 0600
+ * while incomplete: a half file is nobody else's business. */
+static int create_partial(struct partial *p, const char *local, int private_name)
+{
+	if (private_name) {
+		const char *base = path_base(local);
+		free(p->path);
+		p->path = xasprintf("%.*s.ftps-XXXXXX", (int)(base - local), local);
+		p->fd = mkostemp(p->path, O_CLOEXEC);
+		p->temporary = 1;
+	} else {
+		if (unlink(p->path) < 0 && errno != ENOENT)
+			return local_fail("get", p->path, errno);
+		p->fd = open(p->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			     O_CLOEXEC, 0600);
+	}
+	return p->fd < 0 ? local_fail("get", p->path, errno) : 0;
+}
+
+static int partial_open(struct partial *p, const char *local,
+			const struct xfer_opts *o, int64_t remote_size)
+{
+	memset(p, 0, sizeof(*p));
+	p->fd = -1;
+	p->path = partial_name(local);
+	if (o->resume && !o->part_taken)
+		p->fd = open_for_resume(p->path, remote_size, &p->offset);
+	if (p->fd >= 0)
+		return 0;
+	p->offset = 0;
+	return create_partial(p, local, o->part_taken);
+}
+
+/* -c on a file that is already there whole: nothing to fetch. *size gets
+ * the remote size when it had to be asked (SIZE). */
+static int already_complete(struct ftp_session *s, const char *remote,
+			    const char *local, const struct xfer_opts *o,
+			    int64_t *size)
+{
+	struct stat st;
+	*size = o->size;
+	if (!o->resume || lstat(local, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	*size = size_for_resume(s, remote, o);
+	return *size >= 0 && st.st_size == *size;
+}
+
+/* After the transfer: size check, times, mode, then the rename that makes
+ * the file appear whole or not at all. */
+static int finish_download(struct app *a, struct partial *p, const char *remote,
+			   const char *local, const struct ftp_facts *facts,
+			   int64_t have, int rc)
+{
+	if (rc == 0 && facts->size >= 0 && have != facts->size) {
+		app_error("get: %s: got %lld bytes but the server announced %lld; "
+			  "kept %s", remote, (long long)have, (long long)facts->size,
+			  p->path);
+		rc = FTPS_ERR_TRUNCATED;
+	}
+	if (rc == 0 && facts->mtime >= 0 && a->settings.preserve) {
+		struct timespec ts[2] = { { (time_t)facts->mtime, 0 },
+					  { (time_t)facts->mtime, 0 } };
+		futimens(p->fd, ts);
+	}
+	if (rc == 0 && fchmod(p->fd, a->file_mode) < 0)
+		rc = local_fail("get", p->path, errno);
+	if (close(p->fd) < 0 && rc == 0)
+		rc = local_fail("get", p->path, errno);
+	if (rc == 0 && rename(p->path, local) < 0)
+		rc = local_fail("get", local, errno);
+	/* Nothing worth resuming, or a name no later run would look for. */
+	if (rc < 0 && (have == 0 || p->temporary))
+		unlink(p->path);
+	return rc;
+}
+
 int download_file(struct app *a, struct ftp_session *s, const char *remote,
 		  const char *local, const struct xfer_opts *o, struct progress *p)
 {
@@ -106,59 +240,27 @@ int download_file(struct app *a, struct ftp_session *s, const char *remote,
 		return FTPS_ERR_LOCAL;
 	}
 	struct ftp_facts facts = { o->size, o->mtime, 1, a->settings.preserve };
-	char *part = xasprintf("%s.part", local);
-	int64_t offset = 0;
-	if (o->resume && stat(part, &st) == 0 && S_ISREG(st.st_mode)) {
-		facts.size = size_for_resume(s, remote, o);
-		if (!ftp_is_connected(s)) {
-			free(part);
-			return report(s, "get", remote, FTPS_ERR_CONNECT);
-		}
-		offset = st.st_size;
-		if (facts.size >= 0 && offset > facts.size) {
-			app_error("get: %s: partial file is larger than the remote "
-				  "one; starting over", part);
-			offset = 0;
-		}
-	}
-	/* 0600 while incomplete: a half file is nobody else's business. */
-	int fd = open(part, O_WRONLY | O_CREAT | O_CLOEXEC | (offset ? O_APPEND : O_TRUNC),
-		      0600);
-	if (fd < 0) {
-		int rc = local_fail("get", part, errno);
-		free(part);
+	if (already_complete(s, remote, local, o, &facts.size))
+		return 0;
+	if (!ftp_is_connected(s))
+		return report(s, "get", remote, FTPS_ERR_CONNECT);
+	struct partial part;
+	int rc = partial_open(&part, local, o, facts.size);
+	if (rc < 0) {
+		free(part.path);
 		return rc;
 	}
-	struct fd_ctx ctx = { fd, p, offset, 0, path_base(remote) };
+	struct fd_ctx ctx = { part.fd, p, part.offset, 0, path_base(remote) };
 	struct ftp_sink sink = { write_fd, &ctx, on_begin };
-	int rc = 0;
 	int64_t moved = 0;
-	if (!(facts.size >= 0 && offset == facts.size))
-		rc = ftp_retrieve(s, remote, offset, &facts, &sink, &moved);
-	int64_t have = offset + moved;
-	if (rc < 0) {
+	if (!(facts.size >= 0 && part.offset == facts.size))
+		rc = ftp_retrieve(s, remote, part.offset, &facts, &sink, &moved);
+	if (rc < 0)
 		report(s, "get", remote, rc);
-	} else if (facts.size >= 0 && have != facts.size) {
-		app_error("get: %s: got %lld bytes but the server announced %lld; "
-			  "kept %s", remote, (long long)have, (long long)facts.size, part);
-		rc = FTPS_ERR_TRUNCATED;
-	}
-	if (rc == 0 && facts.mtime >= 0 && a->settings.preserve) {
-		struct timespec ts[2] = { { (time_t)facts.mtime, 0 },
-					  { (time_t)facts.mtime, 0 } };
-		futimens(fd, ts);
-	}
-	if (rc == 0 && fchmod(fd, a->file_mode) < 0)
-		rc = local_fail("get", part, errno);
-	if (close(fd) < 0 && rc == 0)
-		rc = local_fail("get", part, errno);
-	if (rc == 0 && rename(part, local) < 0)
-		rc = local_fail("get", local, errno);
-	if (rc < 0 && have == 0)
-		unlink(part); /* nothing worth resuming */
+	rc = finish_download(a, &part, remote, local, &facts, part.offset + moved, rc);
 	if (p)
 		progress_end(p, rc == 0);
-	free(part);
+	free(part.path);
 	return rc;
 }
 

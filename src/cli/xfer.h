@@ -13,7 +13,16 @@ struct xfer_opts {
 	int resume;          /* -c / reget / reput */
 	int64_t size;        /* size known from a listing, else -1 */
 	int64_t mtime;       /* mtime known from a listing, else -1 */
+	int part_taken;      /* the .part name is a file this same transfer
+	                      * writes: download through a private temporary
+	                      * name, never resume from the .part */
 };
+
+/* Where a download of local waits until it is complete: "local.part", or,
+ * when that name would be longer than NAME_MAX, the name cut short with a
+ * hash of the whole name ("verylong...~0123456789abcdef.part"). Newly
+ * allocated. */
+char *partial_name(const char *local);
 
 /* 0 or a negative ftps_err, with the reason already printed. */
 int download_file(struct app *a, struct ftp_session *s, const char *remote,
