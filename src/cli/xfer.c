@@ -4,7 +4,9 @@
 #include "cli/remote_list.h"
 #include "ftp/ops.h"
 #include "ftp/session.h"
+#include "util/buf.h"
 #include "util/error.h"
+#include "util/sanitize.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -330,39 +332,45 @@ int upload_file(struct app *a, struct ftp_session *s, const char *local,
 	return rc;
 }
 
-/* cat on a terminal: the file's text, but no escape sequence from the
- * server reaches the terminal (ESC, other controls but newline and tab,
- * DEL, and C1 controls as raw bytes or UTF-8 U+0080..U+009F). */
+/* cat on a terminal: the file's text, but nothing from the server that a
+ * terminal acts on (escape sequences, C1 controls, bidi overrides) reaches
+ * it raw; sanitize_stream() is the one rule, and it keeps a UTF-8 sequence
+ * that a chunk boundary cuts in two whole. */
+struct tty_ctx {
+	struct fd_ctx fd;
+	struct sanitize_stream st;
+	struct buf out;
+};
+
+static int write_tty_flush(struct tty_ctx *t)
+{
+	int rc = t->out.len ? write_fd(&t->fd, t->out.data, t->out.len) : 0;
+	buf_reset(&t->out);
+	return rc;
+}
+
 static int write_tty_safe(void *ctx, const void *buf, size_t n)
 {
-	const unsigned char *p = buf;
-	char out[4 * 4096 + 8];
-	size_t o = 0;
-	int rc = 0;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		unsigned char c = p[i];
-		int c1 = c == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f;
-		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f || c == 0x9b || c1)
-			o += (size_t)snprintf(out + o, 5, "\\x%02x", c);
-		else
-			out[o++] = (char)c;
-		if (o >= sizeof(out) - 8) {
-			rc = write_fd(ctx, out, o);
-			o = 0;
-		}
-	}
-	return rc == 0 && o ? write_fd(ctx, out, o) : rc;
+	struct tty_ctx *t = ctx;
+	sanitize_stream(&t->st, buf, n, SANITIZE_KEEP_LINES, &t->out);
+	return write_tty_flush(t);
 }
 
 int cat_file(struct app *a, struct ftp_session *s, const char *remote)
 {
 	(void)a;
 	fflush(stdout);
-	struct fd_ctx ctx = { STDOUT_FILENO, NULL, 0, 0, remote };
-	struct ftp_sink sink = { isatty(STDOUT_FILENO) ? write_tty_safe : write_fd,
-				 &ctx, NULL };
+	struct tty_ctx t = { { STDOUT_FILENO, NULL, 0, 0, remote }, { { 0 }, 0 }, { 0 } };
+	int tty = isatty(STDOUT_FILENO);
+	struct ftp_sink sink = { tty ? write_tty_safe : write_fd,
+				 tty ? (void *)&t : (void *)&t.fd, NULL };
 	struct ftp_facts facts = { -1, -1, 0, 0 };
 	int64_t moved = 0;
 	int rc = ftp_retrieve(s, remote, 0, &facts, &sink, &moved);
+	if (tty) {
+		sanitize_stream_end(&t.st, SANITIZE_KEEP_LINES, &t.out);
+		write_tty_flush(&t);
+		buf_free(&t.out);
+	}
 	return rc < 0 ? report(s, "cat", remote, rc) : 0;
 }

@@ -137,7 +137,7 @@ static size_t sanitize_one(struct buf *b, const unsigned char *u, size_t n,
 	}
 	int unsafe = sanitize_codepoint_is_unsafe(cp);
 
-	if ((flags & SANITIZE_KEEP_LINES) && (cp == '\n' || cp == '\t')) {
+	if ((flags & SANITIZE_KEEP_LINES) && (cp == '\n' || cp == '\t' || cp == '\\')) {
 		buf_append(b, u, 1);
 	} else if (cp == '\\' || (unsafe && cp <= 0x9f)) {
 		/* C0, DEL, backslash; C1 controls byte by byte: "\xc2\x9b". */

@@ -55,8 +55,9 @@ char *sanitize_str(const char *s);
  * state; call sanitize_stream() for each chunk, then sanitize_stream_end()
  * once (it escapes a held incomplete sequence byte by byte). Both append
  * to out. The escapes are those of sanitize(); with SANITIZE_KEEP_LINES,
- * '\n' and '\t' pass raw so that text keeps its lines and indentation ('\r'
- * is still escaped: it could overwrite a line). */
+ * '\n', '\t' and '\\' pass raw so that text keeps its lines, indentation and
+ * backslashes (the output is for reading, not for decoding back; '\r' is
+ * still escaped: it could overwrite a line). */
 #define SANITIZE_KEEP_LINES 1
 struct sanitize_stream {
 	unsigned char pend[4];  /* incomplete UTF-8 sequence from last chunk */

@@ -340,3 +340,19 @@ coll_get_rc_repair() {
 	run bash -c 'LC_ALL=C grep -c "$(printf "\xe2\x80\xae")" <<<"$1" || true' _ "$output"
 	assert_output 0
 }
+
+@test "cat to a terminal: ESC, C1 and bidi controls from the file are escaped; lines, tabs and backslashes kept" {
+	printf 'one\tx\\y\n\033[31mred\n\302\233csi\nabc\342\200\256evil\n' >"$VS/t.txt"
+	printf 'cat t.txt\n' >"$BATS_TEST_TMPDIR/cmds"
+	# script(1) gives ftps a terminal as standard output
+	run timeout 30 script -qec "$FTPS -b $BATS_TEST_TMPDIR/cmds --cafile $CERTDIR/ca.pem \
+		ftpes://127.0.0.1:$VSFTPD_PORT/t$BATS_TEST_NUMBER" /dev/null
+	assert_success
+	assert_output --partial 'one	x\y'
+	assert_output --partial '\e[31mred'
+	assert_output --partial '\xc2\x9bcsi'
+	assert_output --partial 'abc\u202eevil'
+	# no raw ESC, CSI or RLO reached the terminal
+	run bash -c 'printf "%s" "$1" | LC_ALL=C grep -c $'"'"'\033\|\302\233\|\342\200\256'"'"'' _ "$output"
+	assert_output 0
+}
