@@ -1,6 +1,9 @@
 /* ftps: an interactive FTPS client. Parses the command line, opens the
  * first connection and hands over to the command loop. */
 #include "cli/app.h"
+#include "cli/conn.h"
+#include "cli/msg.h"
+#include "cli/argv.h"
 #include "cli/commands.h"
 #include "cli/history.h"
 #include "cli/rc.h"
@@ -138,11 +141,11 @@ static int parse_options(struct app *a, int argc, char **argv)
 		case OPT_KEY: a->opt.keyfile = optarg; break;
 		case OPT_TRUST:
 			if (!strcmp(optarg, "ask"))
-				a->opt.trust = TRUST_POLICY_ASK;
+				a->opt.trust = TRUST_SETTING_ASK;
 			else if (!strcmp(optarg, "accept-new"))
-				a->opt.trust = TRUST_POLICY_ACCEPT_NEW;
+				a->opt.trust = TRUST_SETTING_ACCEPT_NEW;
 			else if (!strcmp(optarg, "strict"))
-				a->opt.trust = TRUST_POLICY_STRICT;
+				a->opt.trust = TRUST_SETTING_STRICT;
 			else {
 				app_error("--trust: expected ask, accept-new or strict");
 				return 2;
@@ -151,8 +154,8 @@ static int parse_options(struct app *a, int argc, char **argv)
 		case OPT_TRUST_FP: a->opt.trust_fingerprint = optarg; break;
 		case OPT_KNOWN: a->opt.known_servers = optarg; break;
 		case OPT_NORC: a->opt.norc = 1; break;
-		default:
-			usage(stderr);
+		default: /* getopt printed "unrecognized option" */
+			fputs("Try 'ftps --help' for more information.\n", stderr);
 			return 2;
 		}
 	}
@@ -190,6 +193,8 @@ static void hide_url_password(char *arg)
 	memset(arg + start, 'x', n);
 }
 
+volatile sig_atomic_t ftps_interrupted;
+
 static void on_sigint(int sig)
 {
 	(void)sig;
@@ -213,6 +218,71 @@ static int finish(struct app *a, int status)
 	return status;
 }
 
+/* "ftps trust ...": the same command as at the prompt, words taken
+ * literally, without connecting. */
+static int run_trust(struct app *a, int n, char **argv)
+{
+	struct word *w = xcalloc((size_t)n, sizeof(*w));
+	for (int i = 0; i < n; i++)
+		w[i] = word_literal(argv[i]);
+	int rc = command_run(a, n, w);
+	free(w);
+	return rc == FTPS_ERR_USAGE ? 2 : rc < 0 ? 1 : 0;
+}
+
+/* Where commands come from: a -b file, a pipe, or the terminal (readline).
+ * NULL in *in means the terminal. 0, or an exit status. */
+static int open_input(struct app *a, FILE **in)
+{
+	*in = NULL;
+	if (a->opt.batch_file) {
+		a->batch = 1;
+		*in = strcmp(a->opt.batch_file, "-") ? fopen(a->opt.batch_file, "r") : stdin;
+		if (!*in) {
+			app_error("%s: %s", a->opt.batch_file, strerror(errno));
+			return 2;
+		}
+	} else if (!isatty(STDIN_FILENO)) {
+		*in = stdin;
+	} else {
+		a->interactive = 1;
+		lineedit_init(a);
+	}
+	return 0;
+}
+
+/* The address given on the command line: connect, log in, enter its
+ * directory. The exit status when that fails, else 0. */
+static int first_connection(struct app *a, char *where)
+{
+	const char *path = NULL;
+	int rc = app_set_target(a, where, &path);
+	hide_url_password(where);
+	if (rc < 0)
+		return 2;
+	rc = app_connect(a);
+	if (rc == 0 && path && *path && app_cd(a, path) < 0) {
+		print_untrusted(stderr, "ftps: cd: ", ftp_error(a->ftp));
+		rc = FTPS_ERR_REFUSED;
+	}
+	/* Bad files given on the command line are usage errors. */
+	return rc == FTPS_ERR_USAGE ? 2 : exit_code_for(rc);
+}
+
+static void app_free(struct app *a, FILE *in)
+{
+	aliases_clear(&a->aliases);
+	ftp_session_free(a->ftp);
+	tls_config_free(a->tls);
+	target_clear(&a->target);
+	trust_state_clear(&a->trust);
+	free(a->remote_cwd);
+	free(a->prev_remote_dir);
+	free(a->prev_local_dir);
+	if (in && in != stdin)
+		fclose(in);
+}
+
 int main(int argc, char **argv)
 {
 	struct app a;
@@ -225,36 +295,19 @@ int main(int argc, char **argv)
 	int rc = parse_options(&a, argc, argv);
 	if (rc)
 		return finish(&a, rc < 0 ? 0 : rc);
-
 	int pos = optind;
-	if (pos < argc && !strcmp(argv[pos], "trust")) {
-		/* Management without connecting. */
-		rc = cmd_trust(&a, argc - pos, argv + pos);
-		return finish(&a, rc == FTPS_ERR_USAGE ? 2 : rc < 0 ? 1 : 0);
-	}
+	if (pos < argc && !strcmp(argv[pos], "trust"))
+		return finish(&a, run_trust(&a, argc - pos, argv + pos));
 	if (pos < argc && !strcmp(argv[pos], "open"))
 		pos++;
 	if (argc - pos > 1) {
-		app_error("too many arguments");
-		usage(stderr);
+		app_error("too many arguments; try 'ftps --help'");
 		return finish(&a, 2);
 	}
-	const char *where = pos < argc ? argv[pos] : NULL;
-
 	FILE *in = NULL;
-	if (a.opt.batch_file) {
-		a.batch = 1;
-		in = strcmp(a.opt.batch_file, "-") ? fopen(a.opt.batch_file, "r") : stdin;
-		if (!in) {
-			app_error("%s: %s", a.opt.batch_file, strerror(errno));
-			return finish(&a, 2);
-		}
-	} else if (!isatty(STDIN_FILENO)) {
-		in = stdin;
-	} else {
-		a.interactive = 1;
-		lineedit_init(&a);
-	}
+	int status = open_input(&a, &in);
+	if (status)
+		return finish(&a, status);
 	install_signals();
 	if (!a.opt.norc) {
 		char *rc_path = rc_default_path();
@@ -265,38 +318,13 @@ int main(int argc, char **argv)
 	char *history = a.interactive && a.settings.history ? history_default_path() : NULL;
 	if (history)
 		lineedit_history_load(history);
-
-	int status = 0;
-	if (where) {
-		const char *path = NULL;
-		rc = app_set_target(&a, where, &path);
-		hide_url_password(argv[pos]);
-		if (rc < 0)
-			status = 2;
-		else {
-			rc = app_connect(&a);
-			if (rc == 0 && path && *path && app_cd(&a, path) < 0) {
-				print_untrusted(stderr, "ftps: cd: ", ftp_error(a.ftp));
-				rc = FTPS_ERR_REFUSED;
-			}
-			/* Bad files given on the command line are usage errors. */
-			if (rc < 0)
-				status = rc == FTPS_ERR_USAGE ? 2 : exit_code_for(rc);
-		}
-	}
+	if (pos < argc)
+		status = first_connection(&a, argv[pos]);
 	if (status == 0)
 		status = repl_run(&a, in);
-
 	if (history && a.settings.history)
 		lineedit_history_save(history);
 	free(history);
-	aliases_clear(&a.aliases);
-	ftp_session_free(a.ftp);
-	tls_config_free(a.tls);
-	target_clear(&a.target);
-	trust_state_clear(&a.trust);
-	free(a.remote_cwd);
-	if (in && in != stdin)
-		fclose(in);
+	app_free(&a, in);
 	return finish(&a, status);
 }

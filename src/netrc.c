@@ -185,6 +185,30 @@ int netrc_lookup_text(const char *text, size_t len, const char *host,
 	return hit != NULL;
 }
 
+size_t netrc_machines_text(const char *text, size_t len, char ***out)
+{
+	struct lexer lx = { text, len, 0 };
+	size_t n = 0;
+	char *kw;
+	*out = NULL;
+	while ((kw = next_token(&lx, 1)) && n < NETRC_MACHINES_MAX) {
+		char *val = NULL;
+		if (!strcmp(kw, "machine") && (val = next_token(&lx, 0))) {
+			*out = xrealloc(*out, (n + 1) * sizeof(**out));
+			(*out)[n++] = val;
+		} else if (!strcmp(kw, "login") || !strcmp(kw, "password") ||
+			   !strcmp(kw, "account")) {
+			free_secret(next_token(&lx, 0));
+		} else if (!strcmp(kw, "macdef")) {
+			free(next_token(&lx, 0));
+			skip_macro(&lx);
+		}
+		free(kw);
+	}
+	free(kw);
+	return n;
+}
+
 /* Read at most NETRC_MAX bytes; *buf newly allocated. */
 static int read_all(int fd, char **buf, size_t *len)
 {
@@ -255,4 +279,22 @@ int netrc_lookup_file(const char *path, const char *host, const char *user,
 		return FTPS_ERR_LOCAL;
 	}
 	return rc;
+}
+
+size_t netrc_machines_file(const char *path, char ***out)
+{
+	char *buf;
+	size_t len, n = 0;
+	*out = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && read_all(fd, &buf, &len) == 0) {
+		n = netrc_machines_text(buf, len, out);
+		wipe(buf, len);
+		free(buf);
+	}
+	close(fd);
+	return n;
 }

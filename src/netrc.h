@@ -21,4 +21,12 @@ int netrc_lookup_text(const char *text, size_t len, const char *host,
 int netrc_lookup_file(const char *path, const char *host, const char *user,
 		      char **login, char **password, const char **why);
 
+/* The host names of the "machine" entries, in order (macro bodies and
+ * values are never taken for hosts), at most NETRC_MACHINES_MAX; for
+ * completion. *out newly allocated, each name too. The _file form reads
+ * like netrc_lookup_file and gives 0 for anything it cannot read. */
+#define NETRC_MACHINES_MAX 1000
+size_t netrc_machines_text(const char *text, size_t len, char ***out);
+size_t netrc_machines_file(const char *path, char ***out);
+
 #endif

@@ -2,19 +2,19 @@
 #ifndef FTPS_APP_H
 #define FTPS_APP_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <stdio.h>
 
 #include "cli/rc.h"
 #include "cli/settings.h"
+#include "trust/policy.h"
 #include "url.h"
 
 struct ftp_session;
 struct tls_config;
 
-enum trust_policy { TRUST_POLICY_DEFAULT = 0, TRUST_POLICY_ASK,
-		    TRUST_POLICY_ACCEPT_NEW, TRUST_POLICY_STRICT };
 
 /* What the command line asked for; fixed for the whole run. */
 struct options {
@@ -33,7 +33,7 @@ struct options {
 	 * lls) inherits them; wiped at exit. */
 	char *env_password;       /* FTPS_PASSWORD */
 	char *env_key_pass;       /* FTPS_KEY_PASSPHRASE */
-	enum trust_policy trust;
+	enum trust_setting trust; /* --trust */
 	const char *trust_fingerprint; /* --trust-fingerprint SHA256:... */
 	const char *known_servers;     /* --known-servers FILE */
 };
@@ -58,6 +58,9 @@ struct target {
 	char *password;  /* from the URL or `user`, wiped on free; or NULL */
 };
 
+/* Set by Ctrl-C (SIGINT); transfer loops and prompts poll it. */
+extern volatile sig_atomic_t ftps_interrupted;
+
 struct app {
 	struct options opt;
 	struct tls_config *tls;
@@ -67,6 +70,8 @@ struct app {
 	struct settings settings;
 	int want_connected; /* connected by the user, not closed by them */
 	char *remote_cwd;   /* after cd: where a reconnect goes back to */
+	char *prev_remote_dir; /* for cd - */
+	char *prev_local_dir;  /* for lcd - */
 	struct aliases aliases;
 	mode_t file_mode;   /* 0666 less the umask: finished downloads */
 	int batch;          /* -b: never prompt, stop at the first failure */
@@ -74,41 +79,6 @@ struct app {
 	int quit;           /* set by quit/exit/bye */
 };
 
-/* Print "ftps: " + message to stderr. */
-void app_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Print untrusted text (from the server) made safe, plus a newline. */
-void print_untrusted(FILE *f, const char *prefix, const char *text);
-
-/* While reading the start-up file: "FILE:LINE: " before every error. */
-void app_error_context(const char *where);
 /* The command line an alias stands for, or NULL. */
 const char *app_alias_command(struct app *a, const char *name);
-/* Machine names in ~/.netrc (or --netrc-file), for completion. */
-size_t app_netrc_machines(struct app *a, char ***out);
-
-/* Exit status for a negative ftps_err (0 for 0). */
-int exit_code_for(int err);
-
-/* Connect and log in to a.target, making the TLS config if needed; prints
- * its own errors. 0 or a negative ftps_err. */
-int app_connect(struct app *a);
-void app_disconnect(struct app *a);
-/* One more logged-in connection to the same target, in the same remote
- * directory and mode (parallel transfers); NULL with the error printed. */
-struct ftp_session *app_open_extra(struct app *a);
-/* Before a command that needs a connection: reconnect if it was lost and
- * `set reconnect` is on. 0 when connected. */
-int app_ensure_connected(struct app *a);
-/* Change the remote directory (NULL: CDUP) and remember it for reconnects. */
-int app_cd(struct app *a, const char *path);
-/* Set the target from what `open` or the command line gave. */
-int app_set_target(struct app *a, const char *where, const char **path);
-void target_clear(struct target *t);
-void trust_state_clear(struct trust_state *t);
-/* The known_servers file in use (--known-servers, XDG, ~/.config). Newly
- * allocated, or NULL with an error printed. */
-char *app_known_servers_path(struct app *a);
-/* "host:port", or "[v6]:port". Newly allocated. */
-char *host_port(const char *host, uint16_t port);
-
 #endif

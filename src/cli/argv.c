@@ -6,31 +6,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct words {
-	char **v;
-	int n, cap;
+/* A word being read: its text, its pattern form and its flags. */
+struct word_buf {
+	struct buf text, pattern;
+	int wild, tilde;
 };
-
-static void words_push(struct words *w, char *s)
-{
-	if (w->n + 1 >= w->cap) {
-		w->cap = w->cap ? w->cap * 2 : 8;
-		w->v = xrealloc(w->v, (size_t)w->cap * sizeof(char *));
-	}
-	w->v[w->n++] = s;
-	w->v[w->n] = NULL;
-}
 
 static int is_blank(char c)
 {
 	return c == ' ' || c == '\t';
 }
 
-/* Read one word starting at *pp (not blank, not end) into b. */
-static int read_word(const char **pp, struct buf *b, const char **err)
+/* One character of a word: into the text, and into the pattern escaped
+ * when it was quoted and would otherwise mean a wildcard. */
+static void put_char(struct word_buf *w, char c, int quoted)
+{
+	buf_append(&w->text, &c, 1);
+	if (quoted && strchr("*?[\\", c))
+		buf_append(&w->pattern, "\\", 1);
+	buf_append(&w->pattern, &c, 1);
+	if (!quoted && strchr("*?[", c))
+		w->wild = 1;
+}
+
+/* Read one word starting at *pp (not blank, not end). */
+static int read_word(const char **pp, struct word_buf *w, const char **err)
 {
 	const char *p = *pp;
 
+	w->tilde = *p == '~';
 	while (*p && !is_blank(*p)) {
 		char c = *p++;
 
@@ -39,20 +43,21 @@ static int read_word(const char **pp, struct buf *b, const char **err)
 				*err = "trailing backslash";
 				return FTPS_ERR_ARG;
 			}
-			buf_append(b, p++, 1);
+			put_char(w, *p++, 1);
 		} else if (c == '\'') {
 			const char *q = strchr(p, '\'');
 			if (!q) {
 				*err = "unterminated quote";
 				return FTPS_ERR_ARG;
 			}
-			buf_append(b, p, (size_t)(q - p));
+			while (p < q)
+				put_char(w, *p++, 1);
 			p = q + 1;
 		} else if (c == '"') {
 			while (*p && *p != '"') {
 				if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
 					p++;
-				buf_append(b, p++, 1);
+				put_char(w, *p++, 1);
 			}
 			if (!*p) {
 				*err = "unterminated quote";
@@ -60,47 +65,84 @@ static int read_word(const char **pp, struct buf *b, const char **err)
 			}
 			p++;
 		} else {
-			buf_append(b, &c, 1);
+			put_char(w, c, 0);
 		}
 	}
 	*pp = p;
 	return 0;
 }
 
-int argv_split(const char *line, int *argc, char ***argv, const char **err)
+int argv_split_words(const char *line, int *n, struct word **words,
+		     const char **err)
 {
-	struct words w = { 0 };
 	const char *p = line;
+	struct word *v = NULL;
+	int count = 0;
 
-	*argc = 0;
-	*argv = NULL;
-	/* A blank line still gets an array: { NULL }. */
-	w.cap = 8;
-	w.v = xmalloc((size_t)w.cap * sizeof(char *));
-	w.v[0] = NULL;
+	*n = 0;
+	*words = NULL;
 	for (;;) {
-		struct buf b = { 0 };
-		int rc;
-
 		while (is_blank(*p))
 			p++;
 		if (!*p)
 			break;
-		if (w.n == ARGV_MAX_WORDS) {
+		if (count == ARGV_MAX_WORDS) {
 			*err = "too many words";
-			argv_free(w.v);
+			words_free(v, count);
 			return FTPS_ERR_TOOLONG;
 		}
-		rc = read_word(&p, &b, err);
+		struct word_buf w = { 0 };
+		int rc = read_word(&p, &w, err);
 		if (rc < 0) {
-			buf_free(&b);
-			argv_free(w.v);
+			buf_free(&w.text);
+			buf_free(&w.pattern);
+			words_free(v, count);
 			return rc;
 		}
-		words_push(&w, buf_steal(&b));
+		v = xrealloc(v, (size_t)(count + 1) * sizeof(*v));
+		v[count++] = (struct word){ buf_steal(&w.text), buf_steal(&w.pattern),
+					    w.wild, w.tilde };
 	}
-	*argc = w.n;
-	*argv = w.v;
+	*n = count;
+	*words = v;
+	return 0;
+}
+
+void words_free(struct word *w, int n)
+{
+	for (int i = 0; w && i < n; i++) {
+		free(w[i].text);
+		free(w[i].pattern);
+	}
+	free(w);
+}
+
+struct word word_literal(const char *text)
+{
+	struct word_buf w = { 0 };
+	for (const char *p = text; *p; p++)
+		put_char(&w, *p, 1);
+	return (struct word){ buf_steal(&w.text), buf_steal(&w.pattern), 0, 0 };
+}
+
+int argv_split(const char *line, int *argc, char ***argv, const char **err)
+{
+	struct word *w = NULL;
+	int n = 0;
+	*argc = 0;
+	*argv = NULL;
+	int rc = argv_split_words(line, &n, &w, err);
+	if (rc < 0)
+		return rc;
+	char **v = xmalloc((size_t)(n + 1) * sizeof(*v));
+	for (int i = 0; i < n; i++) {
+		v[i] = w[i].text;
+		free(w[i].pattern);
+	}
+	v[n] = NULL;
+	free(w);
+	*argc = n;
+	*argv = v;
 	return 0;
 }
 
@@ -131,6 +173,23 @@ char *argv_quote(const char *word)
 		if (!is_safe((unsigned char)*p))
 			buf_append(&b, "\\", 1);
 		buf_append(&b, p, 1);
+	}
+	return buf_steal(&b);
+}
+
+char *argv_quote_word(const struct word *w)
+{
+	struct buf b = { 0 };
+	if (!*w->text)
+		return xstrdup("''");
+	for (const char *p = w->pattern; *p; p++) {
+		int quoted = *p == '\\' && p[1];
+		char c = quoted ? *++p : *p;
+		int bare = (!quoted && strchr("*?[", c)) ||
+			   (c == '~' && p == w->pattern && w->tilde);
+		if (!bare && (!is_safe((unsigned char)c) || strchr("*?[~", c)))
+			buf_append(&b, "\\", 1);
+		buf_append(&b, &c, 1);
 	}
 	return buf_steal(&b);
 }

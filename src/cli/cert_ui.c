@@ -1,9 +1,13 @@
-/* The trust policy: a certificate is accepted when its key is pinned in
- * known_servers, when it verifies against a CA (and no other key is pinned),
- * or when the person says so; a changed pinned key is refused loudly. */
+/* Carrying out the trust policy (trust/policy.h): gather the facts, look the
+ * key up in known_servers (trust/store.h), then accept, print the alarm,
+ * prompt, store or explain, as the policy's action says. The decision itself
+ * is trust_decide()'s; this file only prints and prompts. */
 #include "cli/cert_ui.h"
 #include "cli/app.h"
+#include "cli/conn.h"
+#include "cli/msg.h"
 #include "cli/prompt.h"
+#include "trust/policy.h"
 #include "trust/store.h"
 #include "trust/verify.h"
 #include "util/sanitize.h"
@@ -73,6 +77,18 @@ static char *cert_text(const char *host, uint16_t port, const struct cert_report
 	return text;
 }
 
+/* One decision in progress: what carrying out the policy's action needs. */
+struct decision {
+	struct app *a;
+	const char *host;
+	uint16_t port;
+	const struct cert_report *r;
+	char *path;                      /* known_servers, once looked up */
+	char *err;                       /* why it would not load, or NULL */
+	struct known_list known;
+	const struct known_entry *match; /* the line for host:port, or NULL */
+};
+
 static enum trust_answer accept(struct app *a, const char *how)
 {
 	free(a->trust.how);
@@ -86,11 +102,9 @@ static enum trust_answer refuse(struct app *a)
 	return TRUST_REJECT;
 }
 
-static void changed_key_alarm(const char *path, const struct known_entry *e,
-			      const char *host, uint16_t port,
-			      const struct cert_report *r)
+static void changed_key_alarm(const struct decision *d)
 {
-	char *hp = host_port(host, port);
+	char *hp = host_port(d->host, d->port);
 	char *safe = sanitize_str(hp);
 	fflush(stdout);
 	fprintf(stderr,
@@ -108,27 +122,26 @@ static void changed_key_alarm(const char *path, const struct known_entry *e,
 		"If you are sure the new key is right, remove the old one with:\n"
 		"    ftps trust remove %s\n"
 		"ftps: certificate key of %s has changed; connection refused\n",
-		safe, e->pin, r->pin, e->line, path, safe, safe);
+		safe, d->match->pin, d->r->pin, d->match->line, d->path, safe, safe);
 	free(safe);
 	free(hp);
 }
 
-static int store(struct app *a, const char *path, const char *host,
-		 uint16_t port, const struct cert_report *r)
+static int store(const struct decision *d)
 {
 	char *err = NULL;
-	int rc = known_add(path, host, port, r->pin, r->subject, &err);
+	int rc = known_add(d->path, d->host, d->port, d->r->pin, d->r->subject,
+			   &err);
 	if (rc < 0) {
 		print_untrusted(stderr, "ftps: ", err);
 		free(err);
 		return -1;
 	}
-	(void)a;
-	char *hp = host_port(host, port);
+	char *hp = host_port(d->host, d->port);
 	char *msg = rc == KNOWN_NOT_STORED
 		? xasprintf("%s (%s) accepted for this run; %s stores nothing", hp,
-			    r->pin, path)
-		: xasprintf("%s (%s) added to %s", hp, r->pin, path);
+			    d->r->pin, d->path)
+		: xasprintf("%s (%s) added to %s", hp, d->r->pin, d->path);
 	print_untrusted(stderr, "ftps: ", msg);
 	free(msg);
 	free(hp);
@@ -140,9 +153,9 @@ static int answer_is_pin(const char *answer, const char *pin)
 	return !strcmp(answer, pin) || !strcmp(answer, pin + strlen("SHA256:"));
 }
 
-static enum trust_answer ask(struct app *a, const char *path, const char *host,
-			     uint16_t port, const struct cert_report *r)
+static enum trust_answer ask(const struct decision *d)
 {
+	struct app *a = d->a;
 	fflush(stdout);
 	fputs("The server's certificate is not trusted:\n", stderr);
 	fputs(a->trust.cert_text, stderr);
@@ -153,11 +166,11 @@ static enum trust_answer ask(struct app *a, const char *path, const char *host,
 			app_error("certificate not trusted; connection refused");
 			return refuse(a);
 		}
-		int yes = !strcasecmp(ans, "yes") || answer_is_pin(ans, r->pin);
+		int yes = !strcasecmp(ans, "yes") || answer_is_pin(ans, d->r->pin);
 		int once = !strcasecmp(ans, "once");
 		free(ans);
 		if (yes)
-			return store(a, path, host, port, r) == 0
+			return store(d) == 0
 				       ? accept(a, "pinned (added to known_servers now)")
 				       : refuse(a);
 		if (once)
@@ -167,88 +180,113 @@ static enum trust_answer ask(struct app *a, const char *path, const char *host,
 	}
 }
 
-static void explain_strict(const char *host, uint16_t port, const struct cert_report *r,
-			   const char *text)
+static void explain_strict(const struct decision *d)
 {
-	char *hp = host_port(host, port);
+	char *hp = host_port(d->host, d->port);
 	char *safe = sanitize_str(hp);
 	fflush(stdout);
-	fputs(text, stderr);
+	fputs(d->a->trust.cert_text, stderr);
 	fprintf(stderr,
 		"ftps: %s is not in known_servers and its certificate is not trusted.\n"
 		"ftps: if the key SHA256 above is right, trust it with:\n"
 		"    ftps trust add %s %s\n",
-		safe, safe, r->pin);
+		safe, safe, d->r->pin);
 	free(safe);
 	free(hp);
+}
+
+/* A new decision: forget the earlier one (kept only for a reconnect). */
+static void remember(struct trust_state *t, const char *host, uint16_t port,
+		     const char *pin)
+{
+	char *h = xstrdup(host);
+	free(t->host);
+	t->host = h;
+	t->port = port;
+	snprintf(t->pin, sizeof(t->pin), "%s", pin);
+	free(t->how);
+	t->how = NULL;
+}
+
+/* Load known_servers and classify the key: the facts the store gives. */
+static void look_up(struct decision *d, struct trust_facts *f)
+{
+	d->path = app_known_servers_path(d->a); /* NULL: error printed */
+	if (!d->path || known_load(d->path, &d->known, &d->err) < 0) {
+		f->store_unreadable = 1;
+		return;
+	}
+	f->known = known_check(&d->known, d->host, d->port, d->r->pin, &d->match);
+}
+
+static enum trust_answer carry_out(const struct decision *d,
+				   enum trust_action act)
+{
+	struct app *a = d->a;
+	char how[128];
+	switch (act) {
+	case POLICY_ACCEPT_SAME_AS_BEFORE:
+		return TRUST_ACCEPT; /* a reconnect: never ask twice */
+	case POLICY_ACCEPT_FINGERPRINT:
+		return accept(a, "fingerprint given with --trust-fingerprint");
+	case POLICY_REFUSE_FINGERPRINT_MISMATCH:
+		fflush(stdout);
+		fprintf(stderr, "ftps: the server's key %s does not match "
+			"--trust-fingerprint; connection refused\n", d->r->pin);
+		return refuse(a);
+	case POLICY_REFUSE_STORE_UNREADABLE:
+		if (d->err) {
+			print_untrusted(stderr, "ftps: ", d->err);
+			app_error("refusing to trust any certificate until the file is fixed");
+		}
+		return refuse(a);
+	case POLICY_ACCEPT_PINNED:
+		snprintf(how, sizeof(how), "pinned (known_servers line %zu)",
+			 d->match->line);
+		return accept(a, how);
+	case POLICY_REFUSE_CHANGED:
+		changed_key_alarm(d);
+		return refuse(a);
+	case POLICY_ACCEPT_CA:
+		return accept(a, "CA (verified against the trust store)");
+	case POLICY_ASK:
+		return ask(d);
+	case POLICY_STORE_AND_ACCEPT:
+		return store(d) == 0 ? accept(a, "pinned (added by --trust accept-new)")
+				     : refuse(a);
+	case POLICY_REFUSE_STRICT:
+		explain_strict(d);
+		return refuse(a);
+	}
+	return refuse(a);
 }
 
 enum trust_answer cert_decide(struct app *a, const char *host, uint16_t port,
 			      const struct cert_report *r)
 {
 	struct trust_state *t = &a->trust;
-	int same_as_before = t->host && !strcasecmp(t->host, host) &&
-			     t->port == port && !strcmp(t->pin, r->pin);
+	const char *fp = a->opt.trust_fingerprint;
+	struct trust_facts f = {
+		.reconnect = t->how && t->host && !strcasecmp(t->host, host) &&
+			     t->port == port && !strcmp(t->pin, r->pin),
+		.fingerprint_given = fp != NULL,
+		.fingerprint_matches = fp && answer_is_pin(fp, r->pin),
+		.known = KNOWN_NEW,
+		.ca_verified = r->reasons == 0,
+		.setting = a->opt.trust,
+		.interactive = a->interactive,
+	};
+	struct decision d = { .a = a, .host = host, .port = port, .r = r };
 	free(t->cert_text);
 	t->cert_text = cert_text(host, port, r);
 	t->explained = 0;
-	if (same_as_before && t->how)
-		return TRUST_ACCEPT; /* a reconnect: never ask twice */
-	free(t->host);
-	t->host = xstrdup(host);
-	t->port = port;
-	snprintf(t->pin, sizeof(t->pin), "%s", r->pin);
-	free(t->how);
-	t->how = NULL;
-
-	if (a->opt.trust_fingerprint) {
-		if (answer_is_pin(a->opt.trust_fingerprint, r->pin))
-			return accept(a, "fingerprint given with --trust-fingerprint");
-		fflush(stdout);
-		fprintf(stderr, "ftps: the server's key %s does not match "
-			"--trust-fingerprint; connection refused\n", r->pin);
-		return refuse(a);
-	}
-
-	char *path = app_known_servers_path(a);
-	if (!path)
-		return refuse(a);
-	struct known_list known;
-	char *err = NULL;
-	if (known_load(path, &known, &err) < 0) {
-		print_untrusted(stderr, "ftps: ", err);
-		app_error("refusing to trust any certificate until the file is fixed");
-		free(err);
-		free(path);
-		return refuse(a);
-	}
-	enum trust_answer ans;
-	const struct known_entry *e = known_find(&known, host, port);
-	if (e && !strcmp(e->pin, r->pin)) {
-		char how[128];
-		snprintf(how, sizeof(how), "pinned (known_servers line %zu)", e->line);
-		ans = accept(a, how);
-	} else if (e) {
-		changed_key_alarm(path, e, host, port, r);
-		ans = refuse(a);
-	} else if (r->reasons == 0) {
-		ans = accept(a, "CA (verified against the trust store)");
-	} else {
-		enum trust_policy p = a->opt.trust;
-		if (p == TRUST_POLICY_DEFAULT)
-			p = a->interactive ? TRUST_POLICY_ASK : TRUST_POLICY_STRICT;
-		if (p == TRUST_POLICY_ASK && a->interactive)
-			ans = ask(a, path, host, port, r);
-		else if (p == TRUST_POLICY_ACCEPT_NEW)
-			ans = store(a, path, host, port, r) == 0
-				      ? accept(a, "pinned (added by --trust accept-new)")
-				      : refuse(a);
-		else {
-			explain_strict(host, port, r, t->cert_text);
-			ans = refuse(a);
-		}
-	}
-	known_list_clear(&known);
-	free(path);
+	if (!f.reconnect)
+		remember(t, host, port, r->pin);
+	if (trust_needs_store(&f))
+		look_up(&d, &f);
+	enum trust_answer ans = carry_out(&d, trust_decide(&f));
+	known_list_clear(&d.known);
+	free(d.err);
+	free(d.path);
 	return ans;
 }

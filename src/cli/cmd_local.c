@@ -1,5 +1,6 @@
 /* Local commands: lcd, lpwd, lls. */
 #include "cli/app.h"
+#include "cli/msg.h"
 #include "cli/commands.h"
 #include "util/error.h"
 #include "util/xmalloc.h"
@@ -13,26 +14,35 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-int cmd_lcd(struct app *a, int argc, char **argv)
+/* lcd -: back to where the last lcd left, as cd - in a shell. */
+int cmd_lcd(struct app *a, const struct cmd_args *args)
 {
-	(void)a;
-	const char *dir = argc > 1 ? argv[1] : getenv("HOME");
+	const char *dir = args->argc > 0 ? args_text(args, 0) : getenv("HOME");
+	if (dir && !strcmp(dir, "-") && !a->prev_local_dir) {
+		app_error("lcd -: no previous local directory");
+		return FTPS_ERR_USAGE;
+	}
+	if (dir && !strcmp(dir, "-"))
+		dir = a->prev_local_dir;
 	if (!dir) {
 		app_error("lcd: no directory given and HOME is not set");
 		return FTPS_ERR_USAGE;
 	}
+	char *here = getcwd(NULL, 0);
 	if (chdir(dir) < 0) {
 		app_error("lcd: %s: %s", dir, strerror(errno));
+		free(here);
 		return FTPS_ERR_LOCAL;
 	}
+	free(a->prev_local_dir);
+	a->prev_local_dir = here;
 	return 0;
 }
 
-int cmd_lpwd(struct app *a, int argc, char **argv)
+int cmd_lpwd(struct app *a, const struct cmd_args *args)
 {
 	(void)a;
-	(void)argc;
-	(void)argv;
+	(void)args;
 	char *cwd = getcwd(NULL, 0);
 	if (!cwd) {
 		app_error("lpwd: %s", strerror(errno));
@@ -44,21 +54,21 @@ int cmd_lpwd(struct app *a, int argc, char **argv)
 }
 
 /* ls(1) itself, with the user's arguments: no shell in between. */
-int cmd_lls(struct app *a, int argc, char **argv)
+int cmd_lls(struct app *a, const struct cmd_args *args)
 {
 	(void)a;
-	char **args = xcalloc((size_t)argc + 2, sizeof(*args));
-	args[0] = "ls";
-	args[1] = "-l";
-	for (int i = 1; i < argc; i++)
-		args[i + 1] = argv[i];
+	char **v = xcalloc((size_t)args->argc + 3, sizeof(*v));
+	v[0] = "ls";
+	v[1] = "-l";
+	for (int i = 0; i < args->argc; i++)
+		v[i + 2] = args->argv[i].text;
 	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
-		execvp("ls", args);
+		execvp("ls", v);
 		_exit(127);
 	}
-	free(args);
+	free(v);
 	int status = 0;
 	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
 		app_error("lls: %s", strerror(errno));
@@ -67,12 +77,12 @@ int cmd_lls(struct app *a, int argc, char **argv)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : FTPS_ERR_LOCAL;
 }
 
-int cmd_lmkdir(struct app *a, int argc, char **argv)
+int cmd_lmkdir(struct app *a, const struct cmd_args *args)
 {
 	(void)a;
-	for (int i = 1; i < argc; i++) {
-		if (mkdir(argv[i], 0777) < 0) {
-			app_error("lmkdir: %s: %s", argv[i], strerror(errno));
+	for (int i = 0; i < args->argc; i++) {
+		if (mkdir(args_text(args, i), 0777) < 0) {
+			app_error("lmkdir: %s: %s", args_text(args, i), strerror(errno));
 			return FTPS_ERR_LOCAL;
 		}
 	}

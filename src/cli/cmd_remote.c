@@ -1,6 +1,8 @@
 /* Remote commands without file transfers: directories, listings, deletion,
  * renaming, permissions, sizes, times and raw commands. */
 #include "cli/app.h"
+#include "cli/conn.h"
+#include "cli/msg.h"
 #include "cli/commands.h"
 #include "cli/remote_list.h"
 #include "ftp/ops.h"
@@ -33,25 +35,35 @@ static int report(struct app *a, const char *cmd, const char *what, int rc)
 	return rc;
 }
 
-int cmd_cd(struct app *a, int argc, char **argv)
+/* cd -: back to the directory the last cd left, as in a shell. */
+int cmd_cd(struct app *a, const struct cmd_args *args)
 {
-	(void)argc;
-	int rc = app_cd(a, argv[1]);
-	return rc < 0 ? report(a, "cd", argv[1], rc) : 0;
+	const char *dir = args_text(args, 0);
+	if (!strcmp(dir, "-")) {
+		if (!a->prev_remote_dir) {
+			app_error("cd -: no previous remote directory");
+			return FTPS_ERR_USAGE;
+		}
+		dir = a->prev_remote_dir;
+	}
+	char *target = xstrdup(dir);
+	int rc = app_cd(a, target);
+	if (rc < 0)
+		report(a, "cd", target, rc);
+	free(target);
+	return rc;
 }
 
-int cmd_cdup(struct app *a, int argc, char **argv)
+int cmd_cdup(struct app *a, const struct cmd_args *args)
 {
-	(void)argc;
-	(void)argv;
+	(void)args;
 	int rc = app_cd(a, NULL);
 	return rc < 0 ? report(a, "cdup", NULL, rc) : 0;
 }
 
-int cmd_pwd(struct app *a, int argc, char **argv)
+int cmd_pwd(struct app *a, const struct cmd_args *args)
 {
-	(void)argc;
-	(void)argv;
+	(void)args;
 	char *path = NULL;
 	int rc = ftp_pwd(a->ftp, &path);
 	if (rc < 0)
@@ -95,8 +107,25 @@ static void listing_free(struct listing *l)
 	free(l->raw);
 }
 
+/* What ls shows and how it orders it; options applied here, on the parsed
+ * listing, so that every server gives the same answer. */
+struct ls_opts {
+	int longform, all, by_time, by_size, reverse;
+	const char *pattern; /* keep only names matching it (a glob) */
+	const char *prefix;  /* shown before each name ("dir/") */
+};
+
+static int keep_entry(const struct ftp_entry *e, const struct ls_opts *o)
+{
+	if (!strcmp(e->name, ".") || !strcmp(e->name, ".."))
+		return 0;
+	if (o->pattern)
+		return fnmatch(o->pattern, e->name, FNM_PERIOD) == 0;
+	return o->all || e->name[0] != '.';
+}
+
 static void parse_all(const char *data, size_t len, int mlsd, int64_t now,
-		      const char *pattern, struct listing *out)
+		      const struct ls_opts *o, struct listing *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (const char *p = data, *end = data + len;
@@ -107,9 +136,8 @@ static void parse_all(const char *data, size_t len, int mlsd, int64_t now,
 		p += l + (nl ? 1 : 0);
 		struct ftp_entry e;
 		int rc = mlsd ? parse_mlsd_line(line, &e) : parse_list_line(line, now, &e);
-		int keep_raw = rc < 0 && *line && strncmp(line, "total ", 6) && !pattern;
-		if (rc == 0 && (!strcmp(e.name, ".") || !strcmp(e.name, "..") ||
-				(pattern && fnmatch(pattern, e.name, FNM_PERIOD)))) {
+		int keep_raw = rc < 0 && *line && strncmp(line, "total ", 6) && !o->pattern;
+		if (rc == 0 && !keep_entry(&e, o)) {
 			ftp_entry_clear(&e);
 			rc = -1;
 		}
@@ -124,6 +152,55 @@ static void parse_all(const char *data, size_t len, int mlsd, int64_t now,
 		else
 			out->v[out->n] = e;
 		out->raw[out->n++] = rc < 0 ? line : (free(line), NULL);
+	}
+}
+
+/* Sorting: name (byte order) by default, newest first with -t, largest
+ * first with -S, reversed with -r; ties by name. Lines no parser
+ * understood stay last, in the server's order. */
+static const struct ls_opts *sort_opts;
+
+static int compare_entries(const void *x, const void *y)
+{
+	const struct ftp_entry *a = x, *b = y;
+	if (!a->name || !b->name)
+		return !a->name - !b->name;
+	int c = 0;
+	if (sort_opts->by_time && a->mtime != b->mtime)
+		c = a->mtime < b->mtime ? 1 : -1;
+	else if (sort_opts->by_size && a->size != b->size)
+		c = a->size < b->size ? 1 : -1;
+	if (!c)
+		c = strcmp(a->name, b->name);
+	return sort_opts->reverse ? -c : c;
+}
+
+static void sort_listing(struct listing *l, const struct ls_opts *o)
+{
+	/* Raw lines travel with their (empty) entries: sort index pairs. */
+	size_t parsed = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->raw[i])
+			continue;
+		struct ftp_entry e = l->v[i];
+		char *r = l->raw[i];
+		memmove(&l->v[parsed + 1], &l->v[parsed], (i - parsed) * sizeof(*l->v));
+		memmove(&l->raw[parsed + 1], &l->raw[parsed], (i - parsed) * sizeof(*l->raw));
+		l->v[parsed] = e;
+		l->raw[parsed++] = r;
+	}
+	sort_opts = o;
+	qsort(l->v, parsed, sizeof(*l->v), compare_entries);
+}
+
+static void add_prefix(struct listing *l, const char *prefix)
+{
+	for (size_t i = 0; prefix && i < l->n; i++) {
+		if (l->raw[i])
+			continue;
+		char *full = path_join(prefix, l->v[i].name);
+		free(l->v[i].name);
+		l->v[i].name = full;
 	}
 }
 
@@ -181,70 +258,100 @@ static void print_short(const struct listing *l)
 	free(names);
 }
 
-static int list_common(struct app *a, const char *cmd, int argc, char **argv, int longform)
+/* One directory (or file) listed, filtered, sorted and printed. */
+static int list_one(struct app *a, const char *cmd, const char *path,
+		    const struct ls_opts *o)
 {
-	const char *path = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-l"))
-			longform = 1;
-		else if (!path)
-			path = argv[i];
-		else {
-			app_error("usage: %s [-l] [PATH|GLOB]", cmd);
-			return FTPS_ERR_USAGE;
-		}
-	}
-	/* A glob lists its directory and keeps the matching names. */
-	char *dir = NULL;
-	const char *pattern = NULL;
-	if (path && has_glob(path_base(path))) {
-		pattern = path_base(path);
-		dir = xstrndup(path, (size_t)(pattern - path));
-		path = *dir ? dir : NULL;
-	}
 	struct buf out = { 0 };
 	struct ftp_sink sink = { sink_buf, &out, NULL };
 	int mlsd = 0;
 	int rc = ftp_list(a->ftp, path, &mlsd, &sink, LISTING_MAX);
-	if (rc == FTPS_ERR_REFUSED && mlsd && path) {
-		/* MLSD takes directories only: "ls FILE" asks LIST. */
-		buf_reset(&out);
-		mlsd = -1;
-		rc = ftp_list(a->ftp, path, &mlsd, &sink, LISTING_MAX);
-	}
 	if (rc < 0) {
 		buf_free(&out);
-		free(dir);
 		return report(a, cmd, path, rc);
 	}
 	struct listing l;
 	int64_t now = (int64_t)time(NULL);
-	parse_all(out.data ? out.data : "", out.len, mlsd, now, pattern, &l);
-	if (longform)
+	parse_all(out.data ? out.data : "", out.len, mlsd, now, o, &l);
+	buf_free(&out);
+	sort_listing(&l, o);
+	add_prefix(&l, o->prefix);
+	if (o->longform)
 		print_long(&l, now);
 	else
 		print_short(&l);
+	size_t n = l.n;
 	listing_free(&l);
-	buf_free(&out);
-	free(dir);
-	if (pattern && l.n == 0) {
-		app_error("%s: %s: no match", cmd, argv[argc - 1]);
-		return FTPS_ERR_ARG;
-	}
-	return 0;
+	return o->pattern && n == 0 ? FTPS_ERR_ARG : 0;
 }
 
-int cmd_ls(struct app *a, int argc, char **argv) { return list_common(a, "ls", argc, argv, 0); }
-int cmd_dir(struct app *a, int argc, char **argv) { return list_common(a, "dir", argc, argv, 1); }
+/* A glob in the last component lists its directory and keeps the matching
+ * names; wildcards in earlier components are expanded first, and each
+ * matching directory is listed with its path in front of the names. */
+static int list_glob(struct app *a, const char *cmd, const struct word *w,
+		     struct ls_opts *o)
+{
+	const char *base = path_base(w->pattern);
+	size_t dirlen = (size_t)(base - w->pattern);
+	o->pattern = base;
+	if (!pattern_is_wild(w->pattern, dirlen)) {
+		char *dir = pattern_unescape(w->pattern, dirlen);
+		o->prefix = *dir ? dir : NULL;
+		int rc = list_one(a, cmd, *dir ? dir : NULL, o);
+		free(dir);
+		return rc;
+	}
+	char *dirpat = xstrndup(w->pattern, dirlen);
+	struct word dw = { dirpat, dirpat, 1, 0 };
+	struct rlist dirs;
+	int rc = remote_glob(a->ftp, &dw, &dirs);
+	free(dirpat);
+	int found = 0;
+	for (size_t i = 0; rc == 0 && i < dirs.n; i++) {
+		if (dirs.v[i].is_dir == 0)
+			continue;
+		o->prefix = dirs.v[i].path;
+		int one = list_one(a, cmd, dirs.v[i].path, o);
+		found |= one == 0;
+		if (one < 0 && one != FTPS_ERR_ARG)
+			rc = one;
+	}
+	rlist_clear(&dirs);
+	return rc == 0 && !found ? FTPS_ERR_ARG : rc;
+}
 
-int cmd_nlist(struct app *a, int argc, char **argv)
+static int list_common(struct app *a, const char *cmd, const struct cmd_args *args,
+		       int longform)
+{
+	struct ls_opts o = {
+		.longform = longform || args_has(args, 'l'),
+		.all = args_has(args, 'a'), .by_time = args_has(args, 't'),
+		.by_size = args_has(args, 'S'), .reverse = args_has(args, 'r'),
+	};
+	const struct word *w = args->argc ? &args->argv[0] : NULL;
+	if (!w || !w->wild)
+		return list_one(a, cmd, w ? w->text : NULL, &o);
+	int rc = list_glob(a, cmd, w, &o);
+	if (rc == FTPS_ERR_ARG) {
+		char *safe = sanitize_str(w->text);
+		app_error("%s: %s: no match", cmd, safe);
+		free(safe);
+	}
+	return rc;
+}
+
+int cmd_ls(struct app *a, const struct cmd_args *args) { return list_common(a, "ls", args, 0); }
+int cmd_dir(struct app *a, const struct cmd_args *args) { return list_common(a, "dir", args, 1); }
+
+int cmd_nlist(struct app *a, const struct cmd_args *args)
 {
 	struct buf out = { 0 };
 	struct ftp_sink sink = { sink_buf, &out, NULL };
-	int rc = ftp_nlist(a->ftp, argc > 1 ? argv[1] : NULL, &sink, LISTING_MAX);
+	const char *path = args_text(args, 0);
+	int rc = ftp_nlist(a->ftp, path, &sink, LISTING_MAX);
 	if (rc < 0) {
 		buf_free(&out);
-		return report(a, "nlist", argc > 1 ? argv[1] : NULL, rc);
+		return report(a, "nlist", path, rc);
 	}
 	const char *p = out.data ? out.data : "", *end = p + out.len;
 	while (p < end) {
@@ -287,30 +394,25 @@ static int mkdir_parents(struct app *a, const char *path)
 	return rc < 0 ? report(a, "mkdir", path, rc) : 0;
 }
 
-int cmd_mkdir(struct app *a, int argc, char **argv)
+int cmd_mkdir(struct app *a, const struct cmd_args *args)
 {
-	int parents = 0, rc = 0, first = 1;
-	if (argc > 1 && !strcmp(argv[1], "-p"))
-		parents = first = 2;
-	if (first >= argc) {
-		app_error("usage: mkdir [-p] DIR...");
-		return FTPS_ERR_USAGE;
-	}
-	for (int i = first; i < argc && rc == 0; i++) {
-		if (parents)
-			rc = mkdir_parents(a, argv[i]);
-		else if ((rc = ftp_mkdir(a->ftp, argv[i])) < 0)
-			report(a, "mkdir", argv[i], rc);
+	int rc = 0;
+	for (int i = 0; i < args->argc && rc == 0; i++) {
+		const char *dir = args_text(args, i);
+		if (args_has(args, 'p'))
+			rc = mkdir_parents(a, dir);
+		else if ((rc = ftp_mkdir(a->ftp, dir)) < 0)
+			report(a, "mkdir", dir, rc);
 	}
 	return rc;
 }
 
-int cmd_rmdir(struct app *a, int argc, char **argv)
+int cmd_rmdir(struct app *a, const struct cmd_args *args)
 {
 	int rc = 0;
-	for (int i = 1; i < argc && rc == 0; i++)
-		if ((rc = ftp_rmdir(a->ftp, argv[i])) < 0)
-			report(a, "rmdir", argv[i], rc);
+	for (int i = 0; i < args->argc && rc == 0; i++)
+		if ((rc = ftp_rmdir(a->ftp, args_text(args, i))) < 0)
+			report(a, "rmdir", args_text(args, i), rc);
 	return rc;
 }
 
@@ -344,20 +446,14 @@ static int rm_tree(struct app *a, const char *dir, int depth, size_t *seen)
 	return rc;
 }
 
-int cmd_rm(struct app *a, int argc, char **argv)
+int cmd_rm(struct app *a, const struct cmd_args *args)
 {
-	int recursive = 0, first = 1, rc = 0;
-	if (argc > 1 && !strcmp(argv[1], "-r"))
-		recursive = first = 2;
-	if (first >= argc) {
-		app_error("usage: rm [-r] PATH|GLOB...");
-		return FTPS_ERR_USAGE;
-	}
-	for (int i = first; i < argc && rc == 0; i++) {
+	int recursive = args_has(args, 'r'), rc = 0;
+	for (int i = 0; i < args->argc && rc == 0; i++) {
 		struct rlist l;
-		rc = remote_glob(a->ftp, argv[i], &l);
+		rc = remote_glob(a->ftp, &args->argv[i], &l);
 		if (rc < 0 && rc != FTPS_ERR_ARG && rc != FTPS_ERR_USAGE)
-			report(a, "rm", argv[i], rc);
+			report(a, "rm", args_text(args, i), rc);
 		for (size_t k = 0; k < l.n && rc == 0; k++) {
 			rc = ftp_delete(a->ftp, l.v[k].path);
 			/* DELE refuses directories: with -r, empty them first. */
@@ -372,26 +468,25 @@ int cmd_rm(struct app *a, int argc, char **argv)
 	return rc;
 }
 
-int cmd_rename(struct app *a, int argc, char **argv)
+int cmd_rename(struct app *a, const struct cmd_args *args)
 {
-	(void)argc;
-	int rc = ftp_rename(a->ftp, argv[1], argv[2]);
-	return rc < 0 ? report(a, "rename", argv[1], rc) : 0;
+	int rc = ftp_rename(a->ftp, args_text(args, 0), args_text(args, 1));
+	return rc < 0 ? report(a, "rename", args_text(args, 0), rc) : 0;
 }
 
-int cmd_chmod(struct app *a, int argc, char **argv)
+int cmd_chmod(struct app *a, const struct cmd_args *args)
 {
-	const char *mode = argv[1];
+	const char *mode = args_text(args, 0);
 	if (strspn(mode, "01234567") != strlen(mode) || strlen(mode) > 4) {
 		app_error("chmod: %s: expected an octal mode such as 644", mode);
 		return FTPS_ERR_USAGE;
 	}
 	int rc = 0;
-	for (int i = 2; i < argc && rc == 0; i++) {
+	for (int i = 1; i < args->argc && rc == 0; i++) {
 		struct rlist l;
-		rc = remote_glob(a->ftp, argv[i], &l);
+		rc = remote_glob(a->ftp, &args->argv[i], &l);
 		if (rc < 0 && rc != FTPS_ERR_ARG && rc != FTPS_ERR_USAGE)
-			report(a, "chmod", argv[i], rc);
+			report(a, "chmod", args_text(args, i), rc);
 		for (size_t k = 0; k < l.n && rc == 0; k++)
 			if ((rc = ftp_chmod(a->ftp, mode, l.v[k].path)) < 0)
 				report(a, "chmod", l.v[k].path, rc);
@@ -402,36 +497,38 @@ int cmd_chmod(struct app *a, int argc, char **argv)
 
 /* --- size, mtime, quote --- */
 
-int cmd_size(struct app *a, int argc, char **argv)
+int cmd_size(struct app *a, const struct cmd_args *args)
 {
 	int rc = 0;
-	for (int i = 1; i < argc && rc == 0; i++) {
+	for (int i = 0; i < args->argc && rc == 0; i++) {
+		const char *path = args_text(args, i);
 		int64_t size;
-		if ((rc = ftp_size(a->ftp, argv[i], &size)) < 0) {
-			report(a, "size", argv[i], rc);
+		if ((rc = ftp_size(a->ftp, path, &size)) < 0) {
+			report(a, "size", path, rc);
 			break;
 		}
-		char *safe = sanitize_str(argv[i]);
+		char *safe = sanitize_str(path);
 		printf("%s: %lld\n", safe, (long long)size);
 		free(safe);
 	}
 	return rc;
 }
 
-int cmd_mtime(struct app *a, int argc, char **argv)
+int cmd_mtime(struct app *a, const struct cmd_args *args)
 {
 	int rc = 0;
-	for (int i = 1; i < argc && rc == 0; i++) {
+	for (int i = 0; i < args->argc && rc == 0; i++) {
+		const char *path = args_text(args, i);
 		int64_t t;
-		if ((rc = ftp_mdtm(a->ftp, argv[i], &t)) < 0) {
-			report(a, "mtime", argv[i], rc);
+		if ((rc = ftp_mdtm(a->ftp, path, &t)) < 0) {
+			report(a, "mtime", path, rc);
 			break;
 		}
 		time_t tt = (time_t)t;
 		struct tm tm;
 		char when[64];
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %Z", localtime_r(&tt, &tm));
-		char *safe = sanitize_str(argv[i]);
+		char *safe = sanitize_str(path);
 		printf("%s: %s\n", safe, when);
 		free(safe);
 	}
@@ -440,12 +537,11 @@ int cmd_mtime(struct app *a, int argc, char **argv)
 
 /* quote/site: the words as typed, one line to the server, its answer shown
  * made safe. A 4xx/5xx answer makes the command fail. */
-int cmd_quote(struct app *a, int argc, char **argv)
+static int raw_command(struct app *a, const struct cmd_args *args, int site)
 {
 	struct buf line = { 0 };
-	int site = argv[0][0] == 's';
-	for (int i = 1; i < argc; i++)
-		buf_printf(&line, "%s%s", line.len ? " " : "", argv[i]);
+	for (int i = 0; i < args->argc; i++)
+		buf_printf(&line, "%s%s", line.len ? " " : "", args_text(args, i));
 	int rc = site ? ftp_site(a->ftp, line.data) : ftp_raw(a->ftp, line.data);
 	buf_free(&line);
 	if (rc < 0)
@@ -465,3 +561,6 @@ int cmd_quote(struct app *a, int argc, char **argv)
 	}
 	return rc >= 400 ? FTPS_ERR_REFUSED : 0;
 }
+
+int cmd_quote(struct app *a, const struct cmd_args *args) { return raw_command(a, args, 0); }
+int cmd_site(struct app *a, const struct cmd_args *args) { return raw_command(a, args, 1); }

@@ -1,5 +1,7 @@
 /* Session commands: open, close, user, status, help, quit. */
 #include "cli/app.h"
+#include "cli/conn.h"
+#include "cli/msg.h"
 #include "cli/commands.h"
 #include "ftp/ops.h"
 #include "ftp/session.h"
@@ -9,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 /* After `open host/dir`, change to dir like sftp does with host:dir. */
 static int open_and_cd(struct app *a, const char *path)
@@ -21,16 +25,16 @@ static int open_and_cd(struct app *a, const char *path)
 	return rc;
 }
 
-int cmd_open(struct app *a, int argc, char **argv)
+int cmd_open(struct app *a, const struct cmd_args *args)
 {
 	const char *path = NULL;
-	if (argc < 2) {
+	if (args->argc == 0) {
 		if (!a->target.host) {
-			app_error("usage: open URL|HOST");
+			app_error("open: no host yet: give a URL or HOST");
 			return FTPS_ERR_USAGE;
 		}
 	} else {
-		int rc = app_set_target(a, argv[1], &path);
+		int rc = app_set_target(a, args_text(args, 0), &path);
 		if (rc < 0)
 			return rc;
 	}
@@ -40,10 +44,9 @@ int cmd_open(struct app *a, int argc, char **argv)
 	return open_and_cd(a, path);
 }
 
-int cmd_close(struct app *a, int argc, char **argv)
+int cmd_close(struct app *a, const struct cmd_args *args)
 {
-	(void)argc;
-	(void)argv;
+	(void)args;
 	if (!a->ftp || !ftp_is_connected(a->ftp)) {
 		app_error("close: not connected");
 		return FTPS_ERR_NOTCONN;
@@ -52,61 +55,102 @@ int cmd_close(struct app *a, int argc, char **argv)
 	return 0;
 }
 
-int cmd_user(struct app *a, int argc, char **argv)
+int cmd_user(struct app *a, const struct cmd_args *args)
 {
 	if (!a->target.host) {
 		app_error("user: no host yet (use \"open HOST\")");
 		return FTPS_ERR_NOTCONN;
 	}
 	free(a->target.user);
-	a->target.user = xstrdup(argv[1]);
+	a->target.user = xstrdup(args_text(args, 0));
 	free_secret(a->target.password);
-	a->target.password = argc > 2 ? xstrdup(argv[2]) : NULL;
+	a->target.password = args->argc > 1 ? xstrdup(args_text(args, 1)) : NULL;
 	/* FTP has no portable way to log out; a new connection is clean. */
 	app_disconnect(a);
 	return app_connect(a);
 }
 
-int cmd_quit(struct app *a, int argc, char **argv)
+int cmd_quit(struct app *a, const struct cmd_args *args)
 {
-	(void)argc;
-	(void)argv;
+	(void)args;
 	a->quit = 1;
 	return 0;
 }
 
-static void help_one(const struct command *c)
+/* The terminal's width, 80 when standard output is not a terminal. */
+static int term_width(void)
 {
-	printf("%s%s%s\n    %s\n", c->name, *c->usage ? " " : "", c->usage, c->help);
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col >= 40)
+		return ws.ws_col;
+	return 80;
+}
+
+/* text from column col, wrapped at width between words (a word longer
+ * than a line stays whole), continuation lines indented to indent. */
+static void print_wrapped(const char *text, int col, int indent, int width)
+{
+	const char *p = text;
+	while (*p) {
+		size_t n = strcspn(p, " ");
+		if (col > indent && col + 1 + (int)n > width) {
+			printf("\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			putchar(' ');
+			col++;
+		}
+		printf("%.*s", (int)n, p);
+		col += (int)n;
+		p += n;
+		p += strspn(p, " ");
+	}
+	putchar('\n');
+}
+
+static void help_one(const struct command *c, int width)
+{
+	printf("usage: %s%s%s\n    ", c->name, *c->usage ? " " : "", c->usage);
+	print_wrapped(c->help, 4, 4, width);
 	if (c->aliases)
 		printf("    also: %s\n", c->aliases);
 }
 
-int cmd_help(struct app *a, int argc, char **argv)
+#define HELP_LEFT 28
+
+static void help_line(const char *left, const char *help, int width)
+{
+	if (strlen(left) > HELP_LEFT)
+		printf("  %s\n  %-*s ", left, HELP_LEFT, "");
+	else
+		printf("  %-*s ", HELP_LEFT, left);
+	print_wrapped(help, HELP_LEFT + 3, HELP_LEFT + 3, width);
+}
+
+int cmd_help(struct app *a, const struct cmd_args *args)
 {
 	(void)a;
-	if (argc > 1) {
+	int width = term_width();
+	if (args->argc > 0) {
 		char *amb = NULL;
-		const struct command *c = command_find(argv[1], &amb);
+		const struct command *c = command_find(args_text(args, 0), &amb);
 		if (!c) {
-			app_error("help: %s: %s%s", argv[1],
+			app_error("help: %s: %s%s", args_text(args, 0),
 				  amb ? "ambiguous, could be: " : "unknown command",
 				  amb ? amb : "");
 			free(amb);
 			return FTPS_ERR_USAGE;
 		}
-		help_one(c);
+		help_one(c, width);
 		return 0;
 	}
 	for (unsigned i = 0; i < n_commands; i++) {
-		char left[96];
-		snprintf(left, sizeof(left), "%s %s", commands[i].name, commands[i].usage);
-		if (strlen(left) > 28)
-			printf("  %s\n  %-28s %s\n", left, "", commands[i].help);
-		else
-			printf("  %-28s %s\n", left, commands[i].help);
+		char *left = xasprintf("%s %s", commands[i].name, commands[i].usage);
+		help_line(left, commands[i].help, width);
+		free(left);
 	}
-	printf("  %-28s %s\n", "!COMMAND", "run a local shell command (! alone: a shell)");
+	help_line("!COMMAND", "run a local shell command (! alone: a shell)", width);
 	return 0;
 }
 
@@ -116,10 +160,9 @@ static const struct { unsigned bit; const char *name; } feature_names[] = {
 	{ FEAT_EPSV, "EPSV" }, { FEAT_MFMT, "MFMT" }, { FEAT_TVFS, "TVFS" },
 };
 
-int cmd_status(struct app *a, int argc, char **argv)
+int cmd_status(struct app *a, const struct cmd_args *args)
 {
-	(void)argc;
-	(void)argv;
+	(void)args;
 	if (!a->ftp || !ftp_is_connected(a->ftp)) {
 		printf("Not connected.\n");
 		return 0;
@@ -147,11 +190,11 @@ int cmd_status(struct app *a, int argc, char **argv)
 	return 0;
 }
 
-int cmd_passive(struct app *a, int argc, char **argv)
+int cmd_passive(struct app *a, const struct cmd_args *args)
 {
-	if (argc > 1 && settings_set(&a->settings, "passive", argv[1]) < 0)
+	if (args->argc > 0 && settings_set(&a->settings, "passive", args_text(args, 0)) < 0)
 		return FTPS_ERR_USAGE;
-	if (argc == 1)
+	if (args->argc == 0)
 		a->settings.passive = !a->settings.passive;
 	if (a->ftp)
 		ftp_set_passive(a->ftp, a->settings.passive);
@@ -167,32 +210,28 @@ static int set_type(struct app *a, int ascii)
 	return rc;
 }
 
-int cmd_ascii(struct app *a, int argc, char **argv)
+int cmd_ascii(struct app *a, const struct cmd_args *args)
 {
-	(void)argc;
-	(void)argv;
+	(void)args;
 	return set_type(a, 1);
 }
 
-int cmd_binary(struct app *a, int argc, char **argv)
+int cmd_binary(struct app *a, const struct cmd_args *args)
 {
-	(void)argc;
-	(void)argv;
+	(void)args;
 	return set_type(a, 0);
 }
 
-int cmd_set(struct app *a, int argc, char **argv)
+int cmd_set(struct app *a, const struct cmd_args *args)
 {
-	if (argc == 1) {
+	if (args->argc == 0) {
 		settings_print(&a->settings);
 		return 0;
 	}
-	if (argc != 3) {
-		app_error("usage: set [NAME VALUE]");
-		return FTPS_ERR_USAGE;
-	}
-	int rc = settings_set(&a->settings, argv[1], argv[2]);
-	if (rc == 0 && !strcmp(argv[1], "passive") && a->ftp)
+	if (args->argc != 2)
+		return command_usage(command_find("set", &(char *){ NULL }));
+	int rc = settings_set(&a->settings, args_text(args, 0), args_text(args, 1));
+	if (rc == 0 && !strcmp(args_text(args, 0), "passive") && a->ftp)
 		ftp_set_passive(a->ftp, a->settings.passive);
 	return rc;
 }

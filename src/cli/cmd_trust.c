@@ -1,6 +1,8 @@
 /* trust list | add HOST[:PORT] SHA256:... | remove HOST[:PORT]: managing
  * known_servers without connecting, from the shell or the prompt. */
 #include "cli/app.h"
+#include "cli/conn.h"
+#include "cli/msg.h"
 #include "cli/commands.h"
 #include "trust/store.h"
 #include "url.h"
@@ -110,10 +112,10 @@ static int trust_remove(const char *path, const char *where)
 	return rc;
 }
 
-int cmd_trust(struct app *a, int argc, char **argv)
+int cmd_trust(struct app *a, const struct cmd_args *args)
 {
-	const char *sub = argc > 1 ? argv[1] : "";
-	int nargs = argc - 2;
+	const char *sub = args->argc > 0 ? args_text(args, 0) : "";
+	int nargs = args->argc - 1;
 	int ok = (!strcmp(sub, "list") && nargs == 0) ||
 		 (!strcmp(sub, "add") && nargs == 2) ||
 		 (!strcmp(sub, "remove") && nargs == 1);
@@ -129,9 +131,9 @@ int cmd_trust(struct app *a, int argc, char **argv)
 	if (!strcmp(sub, "list"))
 		rc = trust_list(path);
 	else if (!strcmp(sub, "add"))
-		rc = trust_add(path, argv[2], argv[3]);
+		rc = trust_add(path, args_text(args, 1), args_text(args, 2));
 	else
-		rc = trust_remove(path, argv[2]);
+		rc = trust_remove(path, args_text(args, 1));
 	free(path);
 	return rc;
 }

@@ -1,5 +1,6 @@
 #include "cli/complete.h"
 #include "cli/app.h"
+#include "cli/conn.h"
 #include "cli/argv.h"
 #include "cli/commands.h"
 #include "cli/remote_list.h"
@@ -28,18 +29,6 @@ void complete_invalidate(void)
 		rlist_clear(&cache[i].list);
 		cache[i].dir = NULL;
 	}
-}
-
-int command_changes_remote(const char *name)
-{
-	static const char *const changers[] = {
-		"open", "close", "user", "cd", "cdup", "mkdir", "rmdir", "rm",
-		"rename", "chmod", "put", "reput", "quote", "site", NULL
-	};
-	for (int i = 0; changers[i]; i++)
-		if (!strcmp(name, changers[i]))
-			return 1;
-	return 0;
 }
 
 static const struct rlist *listing(struct app *a, const char *dir)
@@ -151,38 +140,39 @@ static void uniq(struct out *o)
 	o->n = k;
 }
 
-/* Which argument of which command is being typed. Options ("-r") do not
- * count as positions. */
+/* Which operand of which command is being typed: the words before it are
+ * parsed with the command's own options, so "get -P 4 " is at operand 0. */
 static enum arg_kind kind_at(struct app *a, const char *before, int *first)
 {
-	int argc = 0;
-	char **argv = NULL;
+	int n = 0;
+	struct word *w = NULL;
 	const char *err = NULL;
 	*first = 0;
-	if (argv_split(before, &argc, &argv, &err) < 0) {
-		argv_free(argv);
+	if (argv_split_words(before, &n, &w, &err) < 0)
+		return ARG_NONE;
+	if (n == 0) {
+		*first = 1;
+		free(w);
 		return ARG_NONE;
 	}
-	enum arg_kind kind = ARG_NONE;
-	if (argc == 0) {
-		*first = 1;
-	} else {
-		char *amb = NULL;
-		const char *word0 = app_alias_command(a, argv[0]);
-		const struct command *c = command_find(word0 ? word0 : argv[0], &amb);
-		free(amb);
-		int pos = 0;
-		for (int i = 1; i < argc; i++)
-			if (argv[i][0] != '-')
-				pos++;
-		/* The last kind given in the table repeats. */
-		int idx = pos < 2 ? pos : 2;
-		while (c && idx > 0 && c->args[idx] == ARG_NONE)
-			idx--;
-		if (c && (c->max_args < 0 || pos < c->max_args))
-			kind = c->args[idx];
-	}
-	argv_free(argv);
+	char *amb = NULL;
+	const char *word0 = app_alias_command(a, w[0].text);
+	char *name = xstrndup(word0 ? word0 : w[0].text,
+			      strcspn(word0 ? word0 : w[0].text, " "));
+	const struct command *c = command_find(name, &amb);
+	free(name);
+	free(amb);
+	struct cmd_args args;
+	char *perr = NULL;
+	int rc = c ? args_parse(c->opts, c->longs, n, w, &args, &perr) : -1;
+	if (!c)
+		words_free(w, n);
+	else
+		free(w);
+	enum arg_kind kind = c && rc == 0 ? command_arg_kind(c, args.argc) : ARG_NONE;
+	if (c)
+		args_free(&args);
+	free(perr);
 	return kind;
 }
 

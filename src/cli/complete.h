@@ -22,7 +22,5 @@ void complete_free(char **matches, size_t n);
 
 /* Forget cached remote listings (after cd, put, rm, mkdir, rename...). */
 void complete_invalidate(void);
-/* Commands after which remote listings may have changed. */
-int command_changes_remote(const char *canonical_name);
 
 #endif

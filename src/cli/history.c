@@ -20,7 +20,7 @@ static int keep_words(int argc, char **argv, int depth, int *changed)
 	free(amb);
 	if (!c)
 		return argc;
-	if (!strcmp(c->name, "open"))
+	if (c->flags & CMD_SECRET_URL)
 		for (int i = 1; i < argc; i++) {
 			char *shown = url_redact(argv[i], NULL);
 			*changed |= strcmp(shown, argv[i]) != 0;
@@ -28,11 +28,11 @@ static int keep_words(int argc, char **argv, int depth, int *changed)
 			free(argv[i]);
 			argv[i] = shown;
 		}
-	if (!strcmp(c->name, "user"))
+	if (c->flags & CMD_SECRET_PASSWORD)
 		return argc > 2 ? 2 : argc;
-	if (!strcmp(c->name, "alias") && argc > 2 && depth == 0)
+	if ((c->flags & CMD_ALIAS) && argc > 2 && depth == 0)
 		return 2 + keep_words(argc - 2, argv + 2, depth + 1, changed);
-	if (!strcmp(c->name, "quote") || !strcmp(c->name, "site")) {
+	if (c->flags & CMD_SECRET_RAW) {
 		/* The words as the server gets them: "quote 'PASS x'" too. */
 		struct buf line = { 0 };
 		if (!strcmp(c->name, "site"))

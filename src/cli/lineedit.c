@@ -1,4 +1,5 @@
 #include "cli/lineedit.h"
+#include "cli/app.h"
 #include "cli/argv.h"
 #include "cli/complete.h"
 #include "util/xmalloc.h"

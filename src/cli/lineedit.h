@@ -2,11 +2,7 @@
 #ifndef FTPS_LINEEDIT_H
 #define FTPS_LINEEDIT_H
 
-#include <signal.h>
-
 struct app;
-
-extern volatile sig_atomic_t ftps_interrupted;
 
 /* Set up readline: completion for a's commands and remote files. */
 void lineedit_init(struct app *a);

@@ -1,5 +1,6 @@
 #include "cli/rc.h"
 #include "cli/app.h"
+#include "cli/msg.h"
 #include "cli/commands.h"
 #include "cli/repl.h"
 #include "cli/argv.h"
@@ -61,42 +62,43 @@ const char *app_alias_command(struct app *a, const char *name)
 	return NULL;
 }
 
-int cmd_alias(struct app *a, int argc, char **argv)
+int cmd_alias(struct app *a, const struct cmd_args *args)
 {
-	if (argc == 1) {
+	if (args->argc == 0) {
 		for (size_t i = 0; i < a->aliases.n; i++)
 			printf("alias %s %s\n", a->aliases.v[i].name,
 			       a->aliases.v[i].expansion);
 		return 0;
 	}
-	if (argc == 2) {
-		app_error("usage: alias [NAME COMMAND...]");
-		return FTPS_ERR_USAGE;
-	}
+	if (args->argc == 1)
+		return command_usage(command_find("alias", &(char *){ NULL }));
+	const char *name = args_text(args, 0);
 	/* Command names and their aliases stay what they are; prefixes may
 	 * be taken by an alias. */
 	char *amb = NULL;
-	const struct command *c = command_find(argv[1], &amb);
+	const struct command *c = command_find(name, &amb);
 	free(amb);
-	if (c && (!strcmp(c->name, argv[1]) || strlen(argv[1]) > strlen(c->name) ||
-		  (c->aliases && strstr(c->aliases, argv[1])))) {
-		app_error("alias: %s is a command", argv[1]);
+	if (c && (!strcmp(c->name, name) || strlen(name) > strlen(c->name) ||
+		  (c->aliases && strstr(c->aliases, name)))) {
+		app_error("alias: %s is a command", name);
 		return FTPS_ERR_USAGE;
 	}
+	/* Kept as pattern text: a quoted wildcard stays literal when the
+	 * alias is used, an unquoted one stays a wildcard. */
 	struct buf e = { 0 };
-	for (int i = 2; i < argc; i++) {
-		char *q = argv_quote(argv[i]);
-		buf_printf(&e, "%s%s", i > 2 ? " " : "", q);
+	for (int i = 1; i < args->argc; i++) {
+		char *q = argv_quote_word(&args->argv[i]);
+		buf_printf(&e, "%s%s", i > 1 ? " " : "", q);
 		free(q);
 	}
 	for (size_t i = 0; i < a->aliases.n; i++) {
-		if (!strcmp(a->aliases.v[i].name, argv[1])) {
+		if (!strcmp(a->aliases.v[i].name, name)) {
 			free(a->aliases.v[i].expansion);
 			a->aliases.v[i].expansion = buf_steal(&e);
 			return 0;
 		}
 	}
 	a->aliases.v = xrealloc(a->aliases.v, (a->aliases.n + 1) * sizeof(*a->aliases.v));
-	a->aliases.v[a->aliases.n++] = (struct alias){ xstrdup(argv[1]), buf_steal(&e) };
+	a->aliases.v[a->aliases.n++] = (struct alias){ xstrdup(name), buf_steal(&e) };
 	return 0;
 }

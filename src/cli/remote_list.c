@@ -1,5 +1,6 @@
 #include "cli/remote_list.h"
 #include "cli/app.h"
+#include "cli/msg.h"
 #include "ftp/session.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -106,44 +107,109 @@ int remote_list(struct ftp_session *s, const char *dir, struct rlist *out)
 
 static int by_name(const void *a, const void *b)
 {
-	return strcmp(((const struct rentry *)a)->name, ((const struct rentry *)b)->name);
+	return strcmp(((const struct rentry *)a)->path, ((const struct rentry *)b)->path);
 }
 
-int remote_glob(struct ftp_session *s, const char *pattern, struct rlist *out)
+char *pattern_unescape(const char *pattern, size_t len)
+{
+	struct buf b = { 0 };
+	for (size_t i = 0; i < len; i++) {
+		if (pattern[i] == '\\' && i + 1 < len)
+			i++;
+		buf_append(&b, pattern + i, 1);
+	}
+	return buf_steal(&b);
+}
+
+int pattern_is_wild(const char *pattern, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (pattern[i] == '\\')
+			i++;
+		else if (strchr("*?[", pattern[i]))
+			return 1;
+	}
+	return 0;
+}
+
+static void rlist_add(struct rlist *l, char *path, const struct rentry *like)
+{
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	struct rentry *r = &l->v[l->n++];
+	*r = like ? *like : (struct rentry){ NULL, NULL, -1, -1, -1, 0 };
+	r->path = path;
+	r->name = xstrdup(path_base(path));
+}
+
+/* One component of a pattern against every directory found so far:
+ * entries of each listing whose name matches (fnmatch, no leading dot
+ * unless the pattern has one); directories only when more components
+ * follow. */
+static int glob_step(struct ftp_session *s, const struct rlist *dirs,
+		     const char *comp, int last, struct rlist *out)
+{
+	for (size_t d = 0; d < dirs->n; d++) {
+		struct rlist all;
+		int rc = remote_list(s, dirs->v[d].path, &all);
+		if (rc < 0 && dirs->n == 1)
+			return rc;
+		for (size_t i = 0; rc == 0 && i < all.n; i++) {
+			const struct rentry *e = &all.v[i];
+			if (fnmatch(comp, e->name, FNM_PERIOD) != 0 ||
+			    (!last && e->is_dir == 0) || rentry_refused(e))
+				continue;
+			rlist_add(out, xstrdup(e->path), e);
+		}
+		rlist_clear(&all);
+	}
+	return 0;
+}
+
+/* Expand a pattern component by component through listings:
+ * "logs/2026-* /app-?.log" lists logs, then each matching directory. */
+static int glob_walk(struct ftp_session *s, const char *pattern, struct rlist *out)
+{
+	struct rlist cur = { 0 };
+	const char *p = pattern;
+	rlist_add(&cur, xstrdup(*p == '/' ? "/" : ""), NULL);
+	p += strspn(p, "/");
+	int rc = 0;
+	while (*p && rc == 0) {
+		size_t n = strcspn(p, "/");
+		int last = p[n + strspn(p + n, "/")] == '\0';
+		struct rlist next = { 0 };
+		if (pattern_is_wild(p, n)) {
+			char *comp = xstrndup(p, n);
+			rc = glob_step(s, &cur, comp, last, &next);
+			free(comp);
+		} else {
+			char *lit = pattern_unescape(p, n);
+			for (size_t d = 0; d < cur.n; d++)
+				rlist_add(&next, path_join(cur.v[d].path, lit), NULL);
+			free(lit);
+		}
+		rlist_clear(&cur);
+		cur = next;
+		p += n + strspn(p + n, "/");
+	}
+	*out = cur;
+	return rc;
+}
+
+int remote_glob(struct ftp_session *s, const struct word *w, struct rlist *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!has_glob(pattern)) {
-		out->v = xcalloc(1, sizeof(*out->v));
-		out->v[0] = (struct rentry){ xstrdup(pattern), xstrdup(path_base(pattern)),
-					     -1, -1, -1, 0 };
-		out->n = 1;
+	if (!w->wild) {
+		rlist_add(out, xstrdup(w->text), NULL);
 		return 0;
 	}
-	const char *base = path_base(pattern);
-	char *dir = xstrndup(pattern, (size_t)(base - pattern));
-	if (has_glob(dir)) {
-		app_error("%s: wildcards only in the last path component", pattern);
-		free(dir);
-		return FTPS_ERR_USAGE;
-	}
-	struct rlist all;
-	int rc = remote_list(s, dir, &all);
+	int rc = glob_walk(s, w->pattern, out);
 	if (rc < 0) {
-		free(dir);
+		rlist_clear(out);
 		return rc;
 	}
-	for (size_t i = 0; i < all.n; i++) {
-		if (fnmatch(base, all.v[i].name, FNM_PERIOD) != 0 ||
-		    rentry_refused(&all.v[i]))
-			continue;
-		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
-		out->v[out->n++] = all.v[i];
-		all.v[i].path = all.v[i].name = NULL;
-	}
-	rlist_clear(&all);
-	free(dir);
 	if (out->n == 0) {
-		char *safe = sanitize_str(pattern);
+		char *safe = sanitize_str(w->text);
 		app_error("%s: no match", safe);
 		free(safe);
 		return FTPS_ERR_ARG;

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cli/argv.h"
 #include "proto/listing.h"
 
 struct ftp_session;
@@ -38,11 +39,17 @@ int remote_list(struct ftp_session *s, const char *dir, struct rlist *out);
  * hostile server must not steer a write outside the target directory. */
 int rentry_refused(const struct rentry *e);
 
-/* Expand pattern: globs are matched (fnmatch, no leading dots unless the
- * pattern has one) against the listing of its directory; only the last
- * component may hold globs. A pattern without globs gives itself, type
- * unknown. No match is FTPS_ERR_ARG with a message printed. */
-int remote_glob(struct ftp_session *s, const char *pattern, struct rlist *out);
+/* Expand a typed word: its unquoted wildcards are matched (fnmatch, no
+ * leading dot unless the pattern has one) component by component against
+ * directory listings ("logs/2026-* /app-?.log" without the space); quoted
+ * ones are literal. A word without wildcards gives itself, type unknown.
+ * Sorted by path. No match is FTPS_ERR_ARG with a message printed. */
+int remote_glob(struct ftp_session *s, const struct word *w, struct rlist *out);
+
+/* In the pattern form of a word (struct word): the literal text of its
+ * first len bytes, and whether they hold an unquoted wildcard. */
+char *pattern_unescape(const char *pattern, size_t len);
+int pattern_is_wild(const char *pattern, size_t len);
 
 /* Join a directory and a name ("" or NULL dir: just the name). */
 char *path_join(const char *dir, const char *name);

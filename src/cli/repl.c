@@ -1,5 +1,6 @@
 #include "cli/repl.h"
 #include "cli/app.h"
+#include "cli/msg.h"
 #include "cli/argv.h"
 #include "cli/commands.h"
 #include "cli/history.h"
@@ -14,31 +15,52 @@
 
 #define LINE_MAX_BYTES (64 * 1024)
 
-/* Split a line into words, replacing a leading alias by what it stands for
- * (once: aliases do not nest). */
-static int split_expanded(struct app *a, const char *line, int *argc, char ***argv)
+/* The typed words with a leading alias replaced by the words it stands
+ * for (once: aliases do not nest). The typed words keep their quoting: an
+ * alias does not turn a wildcard into a literal or back. */
+static int splice_alias(struct app *a, int *n, struct word **w)
+{
+	const char *exp = *n > 0 ? app_alias_command(a, (*w)[0].text) : NULL;
+	if (!exp)
+		return 0;
+	const char *err = NULL;
+	struct word *aw = NULL;
+	int an = 0;
+	int rc = argv_split_words(exp, &an, &aw, &err);
+	if (rc < 0 || an == 0) {
+		app_error("%s", err ? err : "empty alias");
+		words_free(aw, an);
+		return rc < 0 ? rc : FTPS_ERR_USAGE;
+	}
+	aw = xrealloc(aw, (size_t)(an + *n - 1) * sizeof(*aw));
+	for (int i = 1; i < *n; i++)
+		aw[an + i - 1] = (*w)[i];
+	free((*w)[0].text);
+	free((*w)[0].pattern);
+	free(*w);
+	*w = aw;
+	*n = an + *n - 1;
+	return 0;
+}
+
+static int run_words(struct app *a, const char *line)
 {
 	const char *err = NULL;
-	int rc = argv_split(line, argc, argv, &err);
+	struct word *w = NULL;
+	int n = 0;
+	int rc = argv_split_words(line, &n, &w, &err);
 	if (rc < 0) {
 		app_error("%s", err ? err : "line too long");
 		return rc;
 	}
-	const char *exp = *argc > 0 ? app_alias_command(a, (*argv)[0]) : NULL;
-	if (!exp)
-		return 0;
-	struct buf b = { 0 };
-	buf_append_str(&b, exp);
-	for (int i = 1; i < *argc; i++) {
-		char *q = argv_quote((*argv)[i]);
-		buf_printf(&b, " %s", q);
-		free(q);
+	rc = splice_alias(a, &n, &w);
+	if (rc < 0) {
+		words_free(w, n);
+		return rc;
 	}
-	argv_free(*argv);
-	rc = argv_split(b.data, argc, argv, &err);
-	buf_free(&b);
-	if (rc < 0)
-		app_error("%s", err ? err : "alias too long");
+	if (n > 0)
+		rc = command_run(a, n, w);
+	free(w);
 	return rc;
 }
 
@@ -68,15 +90,7 @@ int repl_line(struct app *a, char *line, int echo)
 	if (*line == '!') {
 		rc = run_shell(line + 1);
 	} else {
-		int argc = 0;
-		char **argv = NULL;
-		rc = split_expanded(a, line, &argc, &argv);
-		if (rc == 0 && argc > 0)
-			rc = command_run(a, argc, argv);
-		/* Words may hold a password ("user alice secret"). */
-		for (int i = 0; argv && i < argc; i++)
-			wipe(argv[i], strlen(argv[i]));
-		argv_free(argv);
+		rc = run_words(a, line);
 	}
 	ftps_interrupted = 0;
 	return ignore_error ? 0 : rc;

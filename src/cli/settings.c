@@ -1,5 +1,6 @@
 #include "cli/settings.h"
 #include "cli/app.h"
+#include "cli/msg.h"
 #include "util/error.h"
 
 #include <errno.h>

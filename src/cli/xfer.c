@@ -1,5 +1,6 @@
 #include "cli/xfer.h"
 #include "cli/app.h"
+#include "cli/msg.h"
 #include "cli/progress.h"
 #include "cli/remote_list.h"
 #include "ftp/ops.h"
@@ -79,16 +80,15 @@ static int local_fail(const char *cmd, const char *name, int err)
 	return FTPS_ERR_LOCAL;
 }
 
-/* Size and time from the listing when we have them, else ask (each only when
- * the server can answer and the caller needs it). */
-/* The size before the transfer only matters for resuming; otherwise SIZE
- * and MDTM travel with the transfer itself (see struct ftp_facts). */
+/* The size before the transfer only matters for resuming: from the
+ * listing when we have it, else SIZE (where the engine can ask it);
+ * otherwise SIZE and MDTM travel with the transfer itself (struct
+ * ftp_facts). */
 static int64_t size_for_resume(struct ftp_session *s, const char *remote,
 			       const struct xfer_opts *o)
 {
 	int64_t size = o->size;
-	if (size < 0 && !ftp_is_ascii(s) && (ftp_features(s) & FEAT_SIZE) &&
-	    ftp_size(s, remote, &size) < 0)
+	if (size < 0 && ftp_size(s, remote, &size) < 0)
 		size = -1;
 	return size;
 }
@@ -266,68 +266,83 @@ int download_file(struct app *a, struct ftp_session *s, const char *remote,
 	return rc;
 }
 
+/* The local file to send: a regular file, opened once (what is checked is
+ * what is sent). -1 after a message. */
+static int open_upload(const char *local, struct stat *st)
+{
+	int fd = open(local, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, st) < 0) {
+		local_fail("put", local, errno);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		app_error("put: %s: not a regular file", local);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* After the data: the file must not have changed while it was read
+ * (size, or mtime to the nanosecond). */
+static int check_unchanged(int fd, const char *local, const struct stat *st,
+			   int64_t sent)
+{
+	struct stat after;
+	if (fstat(fd, &after) == 0 &&
+	    (sent != st->st_size || after.st_size != st->st_size ||
+	     after.st_mtim.tv_sec != st->st_mtim.tv_sec ||
+	     after.st_mtim.tv_nsec != st->st_mtim.tv_nsec)) {
+		app_error("put: %s changed while being sent (%lld bytes sent, now "
+			  "%lld bytes)", local, (long long)sent, (long long)after.st_size);
+		return FTPS_ERR_LOCAL;
+	}
+	return 0;
+}
+
 int upload_file(struct app *a, struct ftp_session *s, const char *local,
 		const char *remote, const struct xfer_opts *o, struct progress *p)
 {
-	int fd = open(local, O_RDONLY | O_CLOEXEC);
 	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		int rc = local_fail("put", local, errno);
-		if (fd >= 0)
-			close(fd);
-		return rc;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		app_error("put: %s: not a regular file", local);
-		close(fd);
+	int fd = open_upload(local, &st);
+	if (fd < 0)
 		return FTPS_ERR_LOCAL;
-	}
 	int64_t offset = 0;
 	if (o->resume && ftp_size(s, remote, &offset) < 0)
 		offset = 0; /* nothing there yet */
+	int rc = 0;
 	if (offset > st.st_size) {
 		app_error("put: %s: the remote file is larger than the local one",
 			  remote);
-		close(fd);
-		return FTPS_ERR_ARG;
-	}
-	if (offset > 0 && lseek(fd, offset, SEEK_SET) < 0) {
-		int rc = local_fail("put", local, errno);
-		close(fd);
-		return rc;
+		rc = FTPS_ERR_ARG;
+	} else if (offset > 0 && lseek(fd, offset, SEEK_SET) < 0) {
+		rc = local_fail("put", local, errno);
 	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	struct fd_ctx ctx = { fd, p, offset, 0, path_base(local) };
 	struct ftp_source src = { read_fd, &ctx };
-	if (p)
+	int started = p && rc == 0;
+	if (started)
 		progress_start(p, ctx.name, st.st_size);
 	int64_t moved = 0;
-	int rc = 0;
-	if (offset < st.st_size || !o->resume)
+	if (rc == 0 && (offset < st.st_size || !o->resume)) {
 		rc = ftp_store(s, remote, offset > 0, st.st_size, &src, &moved);
-	struct stat after;
-	if (rc < 0) {
-		report(s, "put", local, rc);
-	} else if (fstat(fd, &after) == 0 &&
-		   (offset + moved != st.st_size || after.st_size != st.st_size ||
-		    after.st_mtim.tv_sec != st.st_mtim.tv_sec ||
-		    after.st_mtim.tv_nsec != st.st_mtim.tv_nsec)) {
-		app_error("put: %s changed while being sent (%lld bytes sent, now "
-			  "%lld bytes)", local, (long long)(offset + moved),
-			  (long long)after.st_size);
-		rc = FTPS_ERR_LOCAL;
+		rc = rc < 0 ? report(s, "put", local, rc)
+			    : check_unchanged(fd, local, &st, offset + moved);
 	}
 	close(fd);
 	int64_t rsize = -1;
-	if (rc == 0 && o->resume && !ftp_is_ascii(s) &&
-	    ftp_size(s, remote, &rsize) == 0 && rsize != st.st_size) {
+	if (rc == 0 && o->resume && ftp_size(s, remote, &rsize) == 0 &&
+	    rsize != st.st_size) {
 		app_error("put: %s: the server has %lld bytes, expected %lld",
 			  remote, (long long)rsize, (long long)st.st_size);
 		rc = FTPS_ERR_TRUNCATED;
 	}
 	if (rc == 0 && a->settings.preserve && (ftp_features(s) & FEAT_MFMT))
 		ftp_mfmt(s, remote, (int64_t)st.st_mtime); /* best effort */
-	if (p)
+	if (started)
 		progress_end(p, rc == 0);
 	return rc;
 }

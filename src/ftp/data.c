@@ -314,6 +314,66 @@ static void read_facts(struct prelude *pre, struct ftp_facts *f)
 	}
 }
 
+/* A data channel's read failure as the user should read it. */
+static int read_failure(struct ftp_session *s, ssize_t n, const char *why,
+			int64_t done)
+{
+	if (n == FTPS_ERR_TRUNCATED)
+		return ftp_fail(s, FTPS_ERR_TRUNCATED, "data connection closed "
+				"without TLS close_notify after %lld bytes: transfer "
+				"incomplete", (long long)done);
+	if (n == FTPS_ERR_INTERRUPTED)
+		return ftp_fail(s, FTPS_ERR_INTERRUPTED, "interrupted");
+	return ftp_fail(s, (int)n, "data channel: %s", why);
+}
+
+/* Read the data channel to its end into the sink, in large writes. 0, or
+ * the reason it stopped (with s->err set). */
+static int read_all(struct ftp_session *s, struct data_conn *d,
+		    struct ftp_sink *sink, size_t max_bytes, int64_t total,
+		    int64_t *done)
+{
+	char *buf = xmalloc_pages(XFER_BUF);
+	size_t fill = 0;
+	int xrc = 0;
+	for (;;) {
+		if (ftp_is_cancelled(s)) {
+			xrc = ftp_fail(s, FTPS_ERR_INTERRUPTED, "interrupted");
+			break;
+		}
+		const char *why = NULL;
+		ssize_t n = tls_read(d->tls, buf + fill, XFER_BUF - fill, &why);
+		if (n <= 0) {
+			xrc = n == 0 ? 0 : read_failure(s, n, why, *done);
+			break;
+		}
+		fill += (size_t)n;
+		*done += n;
+		if (max_bytes && (uint64_t)*done > max_bytes) {
+			xrc = ftp_fail(s, FTPS_ERR_TOOLONG,
+				       "listing larger than %zu bytes", max_bytes);
+			break;
+		}
+		/* Batch records into large writes: fewer syscalls. */
+		if (fill >= XFER_BUF - 16384) {
+			if (sink->write(sink->ctx, buf, fill) < 0) {
+				xrc = ftp_fail(s, FTPS_ERR_LOCAL, "writing: %s",
+					       strerror(errno));
+				break;
+			}
+			fill = 0;
+			progress(s, *done, total);
+		}
+	}
+	/* What arrived before a failure is good data (TLS authenticated it):
+	 * it goes to the sink too, so that a kept .part holds all of it. */
+	if (fill > 0 && xrc != FTPS_ERR_LOCAL && xrc != FTPS_ERR_TOOLONG &&
+	    sink->write(sink->ctx, buf, fill) < 0 && xrc == 0)
+		xrc = ftp_fail(s, FTPS_ERR_LOCAL, "writing: %s", strerror(errno));
+	free(buf);
+	return xrc;
+}
+
 static int receive_with(struct ftp_session *s, const char *cmd, struct prelude *pre,
 			struct ftp_facts *facts, int64_t total,
 			struct ftp_sink *sink, size_t max_bytes, int64_t *moved)
@@ -328,55 +388,8 @@ static int receive_with(struct ftp_session *s, const char *cmd, struct prelude *
 		total = facts->size;
 	if (sink->begin)
 		sink->begin(sink->ctx, total);
-	char *buf = xmalloc_pages(XFER_BUF);
-	size_t fill = 0;
 	int64_t done = 0;
-	int xrc = 0;
-	for (;;) {
-		if (ftp_is_cancelled(s)) {
-			xrc = ftp_fail(s, FTPS_ERR_INTERRUPTED, "interrupted");
-			break;
-		}
-		const char *why = NULL;
-		ssize_t n = tls_read(d.tls, buf + fill, XFER_BUF - fill, &why);
-		if (n == 0)
-			break;
-		if (n < 0) {
-			if (n == FTPS_ERR_TRUNCATED)
-				xrc = ftp_fail(s, FTPS_ERR_TRUNCATED,
-					       "data connection closed without "
-					       "TLS close_notify after %lld bytes: "
-					       "transfer incomplete", (long long)done);
-			else if (n == FTPS_ERR_INTERRUPTED)
-				xrc = ftp_fail(s, FTPS_ERR_INTERRUPTED, "interrupted");
-			else
-				xrc = ftp_fail(s, (int)n, "data channel: %s", why);
-			break;
-		}
-		fill += (size_t)n;
-		done += n;
-		if (max_bytes && (uint64_t)done > max_bytes) {
-			xrc = ftp_fail(s, FTPS_ERR_TOOLONG,
-				       "listing larger than %zu bytes", max_bytes);
-			break;
-		}
-		/* Batch records into large writes: fewer syscalls. */
-		if (fill >= XFER_BUF - 16384) {
-			if (sink->write(sink->ctx, buf, fill) < 0) {
-				xrc = ftp_fail(s, FTPS_ERR_LOCAL, "writing: %s",
-					       strerror(errno));
-				break;
-			}
-			fill = 0;
-			progress(s, done, total);
-		}
-	}
-	/* What arrived before a failure is good data (TLS authenticated it):
-	 * it goes to the sink too, so that a kept .part holds all of it. */
-	if (fill > 0 && xrc != FTPS_ERR_LOCAL && xrc != FTPS_ERR_TOOLONG &&
-	    sink->write(sink->ctx, buf, fill) < 0 && xrc == 0)
-		xrc = ftp_fail(s, FTPS_ERR_LOCAL, "writing: %s", strerror(errno));
-	free(buf);
+	int xrc = read_all(s, &d, sink, max_bytes, total, &done);
 	*moved = done;
 	if (xrc == FTPS_ERR_INTERRUPTED || xrc == FTPS_ERR_LOCAL ||
 	    xrc == FTPS_ERR_TOOLONG)
@@ -402,19 +415,63 @@ int ftp_nlist(struct ftp_session *s, const char *path, struct ftp_sink *sink,
 	return rc;
 }
 
+/* One listing command; the sink learns nothing of failed attempts because
+ * the data channel never opens for them. */
+static int list_with(struct ftp_session *s, const char *verb, const char *path,
+		     struct ftp_sink *sink, size_t max_bytes, int64_t *got)
+{
+	/* "LIST -x" is taken for options by most servers: "./-x" is not. */
+	const char *dot = path && path[0] == '-' ? "./" : "";
+	char *cmd = path && *path ? xasprintf("%s %s%s", verb, dot, path) : xstrdup(verb);
+	int rc = receive(s, cmd, -1, sink, max_bytes, got);
+	free(cmd);
+	return rc;
+}
+
+/* vsftpd lists a missing directory as empty with 226: an empty listing of
+ * a named path is checked with CWD (and CWD back), so that a missing path
+ * is an error on every server. */
+static int check_empty_listing(struct ftp_session *s, const char *path)
+{
+	char *home = NULL;
+	int rc = ftp_pwd(s, &home);
+	if (rc < 0)
+		return rc;
+	rc = ftp_command(s, "CWD %s", path);
+	if (rc >= 0 && rc / 100 == 2)
+		rc = ftp_cwd(s, home) < 0 ? FTPS_ERR_REFUSED : 0;
+	else if (rc >= 0)
+		rc = ftp_fail(s, FTPS_ERR_REFUSED, "no such file or directory "
+			      "(the listing is empty and %s)", ftp_reply_msg(s));
+	free(home);
+	return rc;
+}
+
 int ftp_list(struct ftp_session *s, const char *path, int *mlsd,
 	     struct ftp_sink *sink, size_t max_bytes)
 {
-	int64_t moved = 0;
-	char *cmd;
-	if (*mlsd >= 0)
-		*mlsd = (s->features & FEAT_MLSD) != 0;
-	else
-		*mlsd = 0; /* the caller asked for LIST */
-	const char *verb = *mlsd ? "MLSD" : "LIST";
-	cmd = path && *path ? xasprintf("%s %s", verb, path) : xstrdup(verb);
-	int rc = receive(s, cmd, -1, sink, max_bytes, &moved);
-	free(cmd);
+	int64_t got = 0;
+	int rc;
+	*mlsd = (s->features & FEAT_MLSD) != 0;
+	if (*mlsd) {
+		rc = list_with(s, "MLSD", path, sink, max_bytes, &got);
+		/* MLSD takes directories only: a file is listed with LIST. */
+		if (rc != FTPS_ERR_REFUSED || !path || !*path || !ftp_is_connected(s))
+			return rc;
+		*mlsd = 0;
+	}
+	/* "-a": dot-files too, which plain LIST leaves out on most servers. */
+	if (!s->no_list_a) {
+		rc = list_with(s, "LIST -a", path, sink, max_bytes, &got);
+		if (rc != FTPS_ERR_REFUSED || ftp_last_code(s) < 500 ||
+		    !ftp_is_connected(s))
+			goto listed;
+		s->no_list_a = 1;
+	}
+	rc = list_with(s, "LIST", path, sink, max_bytes, &got);
+listed:
+	if (rc == 0 && got == 0 && path && *path)
+		rc = check_empty_listing(s, path);
 	return rc;
 }
 
@@ -423,7 +480,7 @@ int ftp_retrieve(struct ftp_session *s, const char *path, int64_t offset,
 {
 	struct prelude pre = { 0 };
 	*moved = 0;
-	if (facts->size < 0 && facts->want_size && !s->ascii && (s->features & FEAT_SIZE))
+	if (facts->size < 0 && facts->want_size && ftp_size_usable(s))
 		prelude_add(&pre, xasprintf("SIZE %s", path));
 	if (facts->mtime < 0 && facts->want_mtime && (s->features & FEAT_MDTM))
 		prelude_add(&pre, xasprintf("MDTM %s", path));

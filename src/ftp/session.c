@@ -429,6 +429,7 @@ int ftp_connect(struct ftp_session *s, const struct ftp_connect_opts *o)
 	s->ascii = 0;
 	s->no_epsv = 0;
 	s->epsv_ok = 0;
+	s->no_list_a = 0;
 	s->data_channels = s->data_resumed = 0;
 	s->err[0] = '\0';
 
@@ -561,8 +562,19 @@ int ftp_cwd(struct ftp_session *s, const char *path)
 					     ftp_reply_msg(s));
 }
 
+int ftp_size_usable(const struct ftp_session *s)
+{
+	/* Some servers refuse SIZE in ASCII mode, and there it would count
+	 * bytes that the line-ending conversion changes anyway. */
+	return !s->ascii && (s->features & FEAT_SIZE);
+}
+
 int ftp_size(struct ftp_session *s, const char *path, int64_t *size)
 {
+	if (!ftp_size_usable(s))
+		return ftp_fail(s, FTPS_ERR_REFUSED, "%s", s->ascii
+				? "no sizes in ASCII mode (binary first)"
+				: "the server does not answer SIZE");
 	int rc = ftp_command(s, "SIZE %s", path);
 	if (rc < 0)
 		return rc;

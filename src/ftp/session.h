@@ -71,7 +71,10 @@ int ftp_command(struct ftp_session *s, const char *fmt, ...)
 
 int ftp_pwd(struct ftp_session *s, char **path);
 int ftp_cwd(struct ftp_session *s, const char *path);
+/* SIZE: only where it can be trusted (the server lists it in FEAT, binary
+ * mode); otherwise FTPS_ERR_REFUSED without asking. */
 int ftp_size(struct ftp_session *s, const char *path, int64_t *size);
+int ftp_size_usable(const struct ftp_session *s);
 unsigned ftp_features(const struct ftp_session *s);
 
 /* Where transfer data goes or comes from. */
@@ -94,9 +97,11 @@ struct ftp_source {
 	void *ctx;
 };
 
-/* Listing of path (NULL for the current directory) with MLSD when the server
- * has it (*mlsd set to 1) or LIST; *mlsd = -1 on entry forces LIST. At most
- * max_bytes. */
+/* Listing of path (NULL for the current directory), dot-files included:
+ * MLSD when the server has it (*mlsd set to 1), else, and for a path MLSD
+ * refuses (a file), "LIST -a" or, where that is refused, LIST (*mlsd 0).
+ * An empty listing of a path that CWD also refuses is an error (servers
+ * that list a missing path as empty). At most max_bytes. */
 int ftp_list(struct ftp_session *s, const char *path, int *mlsd,
 	     struct ftp_sink *sink, size_t max_bytes);
 /* NLST: bare names. */

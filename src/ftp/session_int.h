@@ -33,6 +33,7 @@ struct ftp_session {
 	int active;                /* EPRT/PORT instead of EPSV/PASV */
 	int no_epsv;               /* EPSV refused once: use PASV */
 	int epsv_ok;               /* EPSV worked: it may be pipelined */
+	int no_list_a;             /* "LIST -a" refused: plain LIST */
 	unsigned data_channels, data_resumed;
 };
 

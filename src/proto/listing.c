@@ -600,41 +600,22 @@ char *format_entry_long(const struct ftp_entry *e, int64_t now_epoch, int size_w
 }
 
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 if there is none. */
-static int utf8_len(const unsigned char *p, unsigned *cp)
-{
-	int n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
-	if (p[0] >= 0xf5)
-		n = 0;
-	unsigned v = n == 2 ? p[0] & 0x1f : n == 3 ? p[0] & 0x0f : p[0] & 0x07;
-	for (int i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = v << 6 | (p[i] & 0x3f);
-	}
-	*cp = v;
-	return n;
-}
-
 int entry_name_is_safe(const char *name)
 {
 	if (!name || !*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return 0;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if (*p == '/' || *p == '\\' || *p < 0x20 || *p == 0x7f)
+	size_t len = strlen(name);
+	const unsigned char *p = (const unsigned char *)name, *end = p + len;
+	while (p < end) {
+		uint32_t cp = 0;
+		size_t n = sanitize_utf8_decode(p, (size_t)(end - p), &cp);
+		if (*p == '/' || *p == '\\')
 			return 0;
-		if (*p < 0x80)
-			continue;
-		/* C1 controls: U+0080..U+009F in UTF-8, or a lone byte
-		 * 0x80..0x9F that an 8-bit terminal takes for one (0x9B is
-		 * CSI). Other non-UTF-8 bytes (Latin-1 letters) pass. */
-		unsigned cp = 0;
-		int n = utf8_len(p, &cp);
-		if (n == 0 && *p <= 0x9f)
+		/* A lone byte 0x80..0x9F is a C1 control to an 8-bit terminal
+		 * (0x9B is CSI); other non-UTF-8 bytes (Latin-1 letters) pass. */
+		if (n == 0 ? *p >= 0x80 && *p <= 0x9f : sanitize_codepoint_is_control(cp))
 			return 0;
-		if (n > 0 && cp >= 0x80 && cp <= 0x9f)
-			return 0;
-		if (n > 0)
-			p += n - 1;
+		p += n ? n : 1;
 	}
 	return 1;
 }

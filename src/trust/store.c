@@ -143,6 +143,18 @@ const struct known_entry *known_find(const struct known_list *l,
 	return NULL;
 }
 
+enum known_status known_check(const struct known_list *l, const char *host,
+			      uint16_t port, const char *pin,
+			      const struct known_entry **match)
+{
+	const struct known_entry *e = known_find(l, host, port);
+	if (match)
+		*match = e;
+	if (!e)
+		return KNOWN_NEW;
+	return strcmp(e->pin, pin) ? KNOWN_CHANGED : KNOWN_OK;
+}
+
 char *known_default_path(void)
 {
 	return xdg_path("XDG_CONFIG_HOME", ".config", "known_servers");
@@ -315,6 +327,7 @@ static void copy_except(const struct buf *in, const char *host, uint16_t port,
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
 		char *line = xstrndup(p, l);
+		line[strcspn(line, "\r\n")] = '\0'; /* as known_parse() reads it */
 		char *s = line + strspn(line, " \t");
 		struct known_entry e = { 0 };
 		const char *why;

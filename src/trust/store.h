@@ -38,6 +38,16 @@ void known_list_clear(struct known_list *l);
 /* The entry for host (case-insensitive) and port, or NULL. */
 const struct known_entry *known_find(const struct known_list *l,
 				     const char *host, uint16_t port);
+/* What known_servers says about a key a server presents, as OpenSSH's
+ * check_key_in_hostkeys(): KNOWN_OK, its key is pinned for host:port;
+ * KNOWN_NEW, nothing is pinned there; KNOWN_CHANGED, another key is (the
+ * alarm). Only the first line for host:port counts, as in known_find(). */
+enum known_status { KNOWN_OK, KNOWN_NEW, KNOWN_CHANGED };
+/* Pure classifier: no I/O. *match (when match is not NULL) is the line for
+ * host:port, or NULL for KNOWN_NEW. */
+enum known_status known_check(const struct known_list *l, const char *host,
+			      uint16_t port, const char *pin,
+			      const struct known_entry **match);
 /* Non-zero if s looks like "SHA256:" + 43 base64 characters. */
 int pin_is_valid(const char *s);
 

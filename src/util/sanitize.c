@@ -9,7 +9,7 @@
  * and its code point, or 0 if the bytes there are not valid UTF-8. Rejects
  * overlong forms, surrogates and values above U+10FFFF, so that nothing a
  * terminal could decode differently slips through. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+size_t sanitize_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	size_t len;
 	uint32_t c, min;
@@ -67,6 +67,11 @@ static int utf8_incomplete(const unsigned char *s, size_t n)
 	return 1;
 }
 
+int sanitize_codepoint_is_control(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
+}
+
 int sanitize_codepoint_is_unsafe(uint32_t cp)
 {
 	/* Sorted, inclusive ranges of General_Category Cf (Unicode 15.1). */
@@ -94,7 +99,7 @@ int sanitize_codepoint_is_unsafe(uint32_t cp)
 		{ 0xe0020, 0xe007f },   /* tag characters */
 	};
 
-	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
+	if (sanitize_codepoint_is_control(cp))
 		return 1;
 	if (cp < 0xad)
 		return 0;
@@ -126,7 +131,7 @@ static size_t sanitize_one(struct buf *b, const unsigned char *u, size_t n,
 			   int flags, int final)
 {
 	uint32_t cp;
-	size_t len = utf8_decode(u, n, &cp);
+	size_t len = sanitize_utf8_decode(u, n, &cp);
 
 	if (len == 0) {
 		if (!final && utf8_incomplete(u, n))

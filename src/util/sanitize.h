@@ -28,6 +28,13 @@ struct buf;
  * their presentation; ZWJ (U+200D) is Cf, so emoji ZWJ sequences show their
  * joiners escaped. */
 int sanitize_codepoint_is_unsafe(uint32_t cp);
+/* The controls among them (C0, DEL, C1): what must never be part of a
+ * local file name either. */
+int sanitize_codepoint_is_control(uint32_t cp);
+/* Length of the well-formed UTF-8 sequence at s (n bytes available) and its
+ * code point; 0 when the bytes there are not valid UTF-8 (overlong forms,
+ * surrogates and values above U+10FFFF included). */
+size_t sanitize_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
 /* Returns a newly allocated NUL-terminated copy of the len bytes at s in
  * which every unsafe code point (sanitize_codepoint_is_unsafe()), every byte

@@ -222,7 +222,8 @@ hostile_listing_checks() {
 
 @test "ls (LIST) shows '../', '/', and escapes in names made visible: no control byte reaches the terminal" {
 	start_hostile listing-hostile
-	ftps_batch $'ls\nls -l' "$(url)" >out 2>err
+	# -a: "../x" starts with a dot
+	ftps_batch $'ls -a\nls -la' "$(url)" >out 2>err
 	hostile_listing_checks
 	run cat out
 	assert_line --regexp '\\e\[1mown .* owner$'
@@ -232,7 +233,7 @@ hostile_listing_checks() {
 
 @test "ls (MLSD) shows the same hostile names made visible" {
 	start_hostile listing-hostile --mlsd
-	ftps_batch "ls -l" "$(url)" >out 2>err
+	ftps_batch "ls -la" "$(url)" >out 2>err
 	hostile_listing_checks
 	run grep -c '^MLSD' "$HOSTILE_LOG"
 	assert_output 1

@@ -150,6 +150,12 @@ prompt_line() {
 	[[ $(wc -w <<<"$names") -ge 30 ]]
 	for c in $names; do
 		grep -qE "^ +$c( |,|$)" <<<"$man" || { echo "not in the man page: $c"; return 1; }
+		# the usage line of "help CMD" (from the command table) is the
+		# man page's, word for word
+		local usage
+		usage=$("$FTPS" -b - --norc <<<"help $c" | sed -n 's/^usage: //p')
+		[[ -n $usage ]] || { echo "help $c: no usage line"; return 1; }
+		grep -qF -- "$usage" <<<"$man" || { echo "man page lacks: $usage"; return 1; }
 	done
 	grep -qF '!COMMAND' <<<"$man"
 }

@@ -659,6 +659,9 @@ class Session:
         return "".join(l + "\r\n" for l in out).encode("utf-8", "surrogateescape")
 
     def cmd_LIST(self, arg):
+        # "LIST -a dir": options first, as vsftpd and most servers read them
+        if self.verb == "LIST" and arg.startswith("-"):
+            arg = arg.split(" ", 1)[1] if " " in arg else ""
         d = self.start_transfer()
         if d:
             d.send(self.listing(arg))

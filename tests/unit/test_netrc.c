@@ -132,8 +132,30 @@ static void test_file(void)
 		  FTPS_ERR_LOCAL);
 }
 
+/* Host names for completion: machines only, never macro bodies, logins,
+ * passwords or "default". */
+static void test_machines(void)
+{
+	static const char text[] =
+		"machine a.example login u password \"machine fake\"\n"
+		"macdef init\nmachine inmacro\ncd /x\n\n"
+		"default login anon\n"
+		"machine \"b example\" account machine\n";
+	char **m = NULL;
+	size_t n = netrc_machines_text(text, sizeof(text) - 1, &m);
+	CHECK_INT((int)n, 2);
+	if (n == 2) {
+		CHECK_STR(m[0], "a.example");
+		CHECK_STR(m[1], "b example");
+	}
+	for (size_t i = 0; i < n; i++)
+		free(m[i]);
+	free(m);
+}
+
 int main(int argc, char **argv)
 {
+	test_machines();
 	(void)argc;
 	test_text();
 	test_odd();

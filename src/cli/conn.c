@@ -1,5 +1,11 @@
-/* Connecting the REPL to the engine: targets, credentials, hooks. */
+/* The connection's lifecycle: where it goes (targets), who logs in
+ * (credentials: URL, FTPS_PASSWORD, ~/.netrc, the prompt), how the engine
+ * reaches the person (hooks), and connecting, reconnecting, extra
+ * connections for parallel transfers. */
 #include "cli/app.h"
+#include "cli/conn.h"
+#include "cli/msg.h"
+#include "cli/tlsconf.h"
 #include "cli/cert_ui.h"
 #include "cli/prompt.h"
 #include "ftp/ops.h"
@@ -16,60 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-volatile sig_atomic_t ftps_interrupted;
-static const char *error_where;
-
-void app_error_context(const char *where)
-{
-	error_where = where;
-}
-
-/* Every message is made safe as a whole: names from the server reach
- * messages in many places, and none of them may paint the terminal. */
-void app_error(const char *fmt, ...)
-{
-	va_list ap;
-	char *msg = NULL;
-	va_start(ap, fmt);
-	int n = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	char *safe = sanitize_str(msg);
-	fflush(stdout);
-	fprintf(stderr, "ftps: %s%s\n", error_where ? error_where : "", safe);
-	free(safe);
-	free(msg);
-}
-
-void print_untrusted(FILE *f, const char *prefix, const char *text)
-{
-	char *both = xasprintf("%s%s", prefix, text);
-	char *safe = sanitize_str(both);
-	fprintf(f, "%s\n", safe);
-	free(safe);
-	free(both);
-}
-
-int exit_code_for(int err)
-{
-	switch (err) {
-	case 0:
-		return 0;
-	case FTPS_ERR_CONNECT:
-	case FTPS_ERR_TIMEOUT:
-		return 3;
-	case FTPS_ERR_TLS:
-		return 4;
-	case FTPS_ERR_CERT:
-		return 5;
-	case FTPS_ERR_LOGIN:
-		return 6;
-	default:
-		return 1;
-	}
-}
 
 void target_clear(struct target *t)
 {
@@ -96,12 +48,6 @@ char *app_known_servers_path(struct app *a)
 		app_error("neither XDG_CONFIG_HOME nor HOME is set: no known_servers "
 			  "file (use --known-servers FILE)");
 	return p;
-}
-
-char *host_port(const char *host, uint16_t port)
-{
-	return strchr(host, ':') ? xasprintf("[%s]:%u", host, port)
-				 : xasprintf("%s:%u", host, port);
 }
 
 int app_set_target(struct app *a, const char *where, const char **path)
@@ -215,59 +161,11 @@ static enum trust_answer hook_check_cert(void *ctx, const char *host,
 	return cert_decide(ctx, host, port, r);
 }
 
-/* Credentials and priority, made once per run. An encrypted client key
- * without FTPS_KEY_PASSPHRASE gets one passphrase prompt on a terminal. */
-static int make_tls_config(struct app *a)
-{
-	char *why = NULL;
-	const char *env = a->opt.env_key_pass;
-	struct tls_config_opts o = {
-		.cafile = a->opt.cafile,
-		.priority = a->opt.priority,
-		.certfile = a->opt.certfile,
-		.keyfile = a->opt.keyfile,
-		.key_pass = env,
-	};
-	a->tls = tls_config_new(&o, &why);
-	if (!a->tls && a->opt.certfile && !env && a->interactive) {
-		char *q = xasprintf("Passphrase for %s: ",
-				    a->opt.keyfile ? a->opt.keyfile : a->opt.certfile);
-		char *pass = prompt_secret(q);
-		free(q);
-		if (pass) {
-			free(why);
-			why = NULL;
-			o.key_pass = pass;
-			a->tls = tls_config_new(&o, &why);
-			free_secret(pass);
-		}
-	}
-	if (!a->tls) {
-		app_error("%s", why);
-		free(why);
-		return FTPS_ERR_USAGE;
-	}
-	return 0;
-}
-
 size_t app_netrc_machines(struct app *a, char ***out)
 {
-	*out = NULL;
 	char *path = netrc_path(a);
-	FILE *f = path ? fopen(path, "r") : NULL;
+	size_t n = path ? netrc_machines_file(path, out) : 0;
 	free(path);
-	if (!f)
-		return 0;
-	size_t n = 0;
-	char word[256], prev[256] = "";
-	while (n < 1000 && fscanf(f, "%255s", word) == 1) {
-		if (!strcmp(prev, "machine")) {
-			*out = xrealloc(*out, (n + 1) * sizeof(**out));
-			(*out)[n++] = xstrdup(word);
-		}
-		memcpy(prev, word, sizeof(prev));
-	}
-	fclose(f);
 	return n;
 }
 
@@ -301,7 +199,7 @@ static struct ftp_session *new_session(struct app *a)
 static int connect_session(struct app *a, struct ftp_session *s)
 {
 	if (!a->tls) {
-		int rc = make_tls_config(a);
+		int rc = app_tls_config(a);
 		if (rc < 0)
 			return rc;
 	}
@@ -379,14 +277,22 @@ int app_ensure_connected(struct app *a)
 
 int app_cd(struct app *a, const char *path)
 {
+	char *before = NULL;
+	if (!a->remote_cwd && ftp_pwd(a->ftp, &before) < 0)
+		before = NULL;
 	int rc = path ? ftp_cwd(a->ftp, path) : ftp_cdup(a->ftp);
-	if (rc < 0)
+	if (rc < 0) {
+		free(before);
 		return rc;
+	}
 	char *abs = NULL;
 	if (ftp_pwd(a->ftp, &abs) == 0) {
-		free(a->remote_cwd);
+		free(a->prev_remote_dir);
+		a->prev_remote_dir = a->remote_cwd ? a->remote_cwd : before;
+		before = NULL;
 		a->remote_cwd = abs;
 	}
+	free(before);
 	return 0;
 }
 
