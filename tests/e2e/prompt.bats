@@ -73,6 +73,38 @@ prompt_line() {
 	tty_wait "ftps> lcd locdir/deeper/"
 }
 
+@test "TAB: put's target completes remote names, get's target local ones; options do not count" {
+	mkdir -p "$VS/remote-dir"
+	touch local-only.txt
+	mkdir local-target
+	start_ftps "ftpes://127.0.0.1:$VSFTPD_PORT/t$BATS_TEST_NUMBER"
+	tty_keys "put local-only.txt remote-d" Tab
+	tty_wait "ftps> put local-only.txt remote-dir/"
+	tty_keys C-u "get -P 2 remote-d" Tab
+	tty_wait "ftps> get -P 2 remote-dir/"
+	tty_keys C-u "get x local-t" Tab
+	tty_wait "ftps> get x local-target/"
+}
+
+@test "TAB after open offers ~/.netrc machines, never macro names or bodies" {
+	cat >"$HOME/.netrc" <<-'EOF'
+		machine netrc-host.example login bob password pw
+		macdef init
+		machine macro-body-host
+		cd /x
+
+		machine other-netrc.example login carol
+	EOF
+	chmod 600 "$HOME/.netrc"
+	start_ftps --norc
+	tty_keys "open " Tab Tab
+	tty_wait "netrc-host.example"
+	tty_wait "other-netrc.example"
+	run tty_screen
+	refute_output --partial "macro-body-host"
+	refute_output --partial "init"
+}
+
 @test "the remote listing cache is refreshed after put" {
 	echo 1 >"$VS/alpha1"
 	echo 2 >fresh-upload
