@@ -9,7 +9,7 @@
 # and never passed through compgen -W (which would expand $(...) in them).
 
 # Options that take a value, as one pattern.
-_ftps_argopts='@(-b|--batch|-u|--user|-P|--port|--cafile|--timeout|--netrc-file|--priority|--cert|--key|--trust|--trust-fingerprint|--known-servers)'
+_ftps_argopts='@(-b|--batch|-u|--user|-P|--port|--cafile|--timeout|--retries|--netrc-file|--priority|--cert|--key|--trust|--trust-fingerprint|--known-servers)'
 
 # Remove the shell quoting of one word (quotes and backslashes only; no
 # expansion is ever run on the text). A leading ~/ becomes $HOME/.
@@ -204,15 +204,15 @@ _ftps()
                 _ftps_add SHA256:
                 ;;
         esac
-        # -u, -P, --timeout, --priority: nothing to offer.
+        # -u, -P, --timeout, --retries, --priority: nothing to offer.
         _ftps_finish
         return
     fi
 
     if [[ ! $endopts && $cur == -* ]]; then
         _ftps_add -b --batch -u --user -P --port -v --verbose -h --help \
-            --version --cafile --implicit --explicit --timeout --netrc-file \
-            --priority --cert --key --trust --trust-fingerprint \
+            --version --cafile --implicit --explicit --timeout --retries \
+            --netrc-file --priority --cert --key --trust --trust-fingerprint \
             --known-servers --norc
         _ftps_finish
         return

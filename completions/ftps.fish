@@ -25,7 +25,7 @@ function __ftps_scan
         else if string match -q -- '--*=*' $w
             string match -q -r -- '^--(known-servers|netrc-file)=' $w; and echo $w
         else if string match -q -- '--*' $w
-            if contains -- $w --batch --user --port --cafile --timeout --netrc-file \
+            if contains -- $w --batch --user --port --cafile --timeout --retries --netrc-file \
                     --priority --cert --key --trust --trust-fingerprint --known-servers
                 set pending $w
             end
@@ -153,6 +153,7 @@ complete -c ftps -l cafile -r -F -d 'Also trust the CA certificates in FILE'
 complete -c ftps -l implicit -d 'TLS from the first byte'
 complete -c ftps -l explicit -d 'AUTH TLS on a plain connection'
 complete -c ftps -l timeout -x -d 'Connect and read timeout (seconds)'
+complete -c ftps -l retries -x -d 'Retries after a lost connection, a timeout or a 4xx'
 complete -c ftps -l netrc-file -r -F -d 'Read credentials from FILE'
 complete -c ftps -l priority -x -d 'GnuTLS priority string'
 complete -c ftps -l cert -r -F -d 'Client certificate (PEM or PKCS#12)'

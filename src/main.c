@@ -32,7 +32,7 @@
 
 enum { OPT_CAFILE = 256, OPT_IMPLICIT, OPT_EXPLICIT, OPT_TIMEOUT, OPT_NETRC,
        OPT_PRIORITY, OPT_CERT, OPT_KEY, OPT_VERSION, OPT_TRUST,
-       OPT_TRUST_FP, OPT_KNOWN, OPT_NORC };
+       OPT_TRUST_FP, OPT_KNOWN, OPT_NORC, OPT_RETRIES };
 
 static const struct option long_opts[] = {
 	{ "batch", required_argument, NULL, 'b' },
@@ -53,6 +53,7 @@ static const struct option long_opts[] = {
 	{ "trust-fingerprint", required_argument, NULL, OPT_TRUST_FP },
 	{ "known-servers", required_argument, NULL, OPT_KNOWN },
 	{ "norc", no_argument, NULL, OPT_NORC },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -81,6 +82,8 @@ static void usage(FILE *f)
 	      "      --known-servers FILE\n"
 	      "                       trusted keys (default ~/.config/known_servers)\n"
 	      "      --timeout SECS   connect and read timeout (default 30)\n"
+	      "      --retries N      retry a transfer N times after a lost connection,\n"
+	      "                       a timeout or a 4xx reply (default 5; 0: never)\n"
 	      "      --netrc-file F   read credentials from F instead of ~/.netrc\n"
 	      "      --norc           do not read ~/.config/ftps/ftpsrc\n"
 	      "  -v, --verbose        trace the protocol on stderr (passwords hidden)\n"
@@ -103,12 +106,28 @@ static int parse_number(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
+static int parse_trust(const char *v, enum trust_setting *out)
+{
+	if (!strcmp(v, "ask"))
+		*out = TRUST_SETTING_ASK;
+	else if (!strcmp(v, "accept-new"))
+		*out = TRUST_SETTING_ACCEPT_NEW;
+	else if (!strcmp(v, "strict"))
+		*out = TRUST_SETTING_STRICT;
+	else {
+		app_error("--trust: expected ask, accept-new or strict");
+		return -1;
+	}
+	return 0;
+}
+
 /* 0 to go on, else an exit status (already reported). */
 static int parse_options(struct app *a, int argc, char **argv)
 {
 	int c;
 	long n;
 	a->opt.timeout_s = 30;
+	a->opt.retries = -1;
 	while ((c = getopt_long(argc, argv, "b:u:P:vh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': a->opt.batch_file = optarg; break;
@@ -140,20 +159,19 @@ static int parse_options(struct app *a, int argc, char **argv)
 		case OPT_CERT: a->opt.certfile = optarg; break;
 		case OPT_KEY: a->opt.keyfile = optarg; break;
 		case OPT_TRUST:
-			if (!strcmp(optarg, "ask"))
-				a->opt.trust = TRUST_SETTING_ASK;
-			else if (!strcmp(optarg, "accept-new"))
-				a->opt.trust = TRUST_SETTING_ACCEPT_NEW;
-			else if (!strcmp(optarg, "strict"))
-				a->opt.trust = TRUST_SETTING_STRICT;
-			else {
-				app_error("--trust: expected ask, accept-new or strict");
+			if (parse_trust(optarg, &a->opt.trust) < 0)
 				return 2;
-			}
 			break;
 		case OPT_TRUST_FP: a->opt.trust_fingerprint = optarg; break;
 		case OPT_KNOWN: a->opt.known_servers = optarg; break;
 		case OPT_NORC: a->opt.norc = 1; break;
+		case OPT_RETRIES:
+			if (parse_number(optarg, 0, 1000, &n) < 0) {
+				app_error("invalid --retries: %s (0 to 1000)", optarg);
+				return 2;
+			}
+			a->opt.retries = (int)n;
+			break;
 		default: /* getopt printed "unrecognized option" */
 			fputs("Try 'ftps --help' for more information.\n", stderr);
 			return 2;
@@ -315,6 +333,8 @@ int main(int argc, char **argv)
 			rc_run(&a, rc_path);
 		free(rc_path);
 	}
+	if (a.opt.retries >= 0) /* the command line wins over ftpsrc */
+		a.settings.retries = a.opt.retries;
 	char *history = a.interactive && a.settings.history ? history_default_path() : NULL;
 	if (history)
 		lineedit_history_load(history);

@@ -29,6 +29,7 @@ struct options {
 	int timeout_s;
 	int verbose;
 	int norc;                 /* --norc: skip the start-up file */
+	int retries;              /* --retries, -1 when not given */
 	/* Taken out of the environment at start, so that no child (!command,
 	 * lls) inherits them; wiped at exit. */
 	char *env_password;       /* FTPS_PASSWORD */
@@ -77,6 +78,7 @@ struct app {
 	int batch;          /* -b: never prompt, stop at the first failure */
 	int interactive;    /* stdin is a terminal and not batch */
 	int quit;           /* set by quit/exit/bye */
+	int64_t last_activity; /* clock_ms() of the last command (keepalive) */
 };
 
 /* The command line an alias stands for, or NULL. */

@@ -195,8 +195,9 @@ static struct ftp_session *new_session(struct app *a)
 	return ftp_session_new(&h);
 }
 
-/* Connect and log in s to the current target; errors printed. */
-static int connect_session(struct app *a, struct ftp_session *s)
+/* Connect and log in s to the current target; errors printed unless
+ * quiet (a retry says why in its own line). */
+static int connect_session_how(struct app *a, struct ftp_session *s, int quiet)
 {
 	if (!a->tls) {
 		int rc = app_tls_config(a);
@@ -218,13 +219,31 @@ static int connect_session(struct app *a, struct ftp_session *s)
 	}
 	if (rc < 0) {
 		/* A refused certificate was already explained at length. */
-		if (!(rc == FTPS_ERR_CERT && a->trust.explained))
+		if (!quiet && !(rc == FTPS_ERR_CERT && a->trust.explained))
 			print_untrusted(stderr, "ftps: ", ftp_error(s));
-		ftp_disconnect(s);
+		ftp_abandon(s);
 		return rc;
 	}
 	ftp_set_passive(s, a->settings.passive);
 	return 0;
+}
+
+static int connect_session(struct app *a, struct ftp_session *s)
+{
+	return connect_session_how(a, s, 0);
+}
+
+int app_reconnect(struct app *a, struct ftp_session *s, const char *cwd)
+{
+	ftp_abandon(s);
+	int rc = connect_session_how(a, s, 1);
+	if (rc == 0 && cwd)
+		rc = ftp_cwd(s, cwd);
+	if (rc == 0 && a->ftp && a->ftp != s && ftp_is_ascii(a->ftp))
+		rc = ftp_set_type(s, 1);
+	if (rc < 0)
+		ftp_abandon(s);
+	return rc;
 }
 
 int app_connect(struct app *a)
@@ -259,6 +278,10 @@ struct ftp_session *app_open_extra(struct app *a)
 
 int app_ensure_connected(struct app *a)
 {
+	/* A server that closed the session while the prompt was idle is
+	 * said so, and the command runs on a new connection. */
+	if (a->ftp && ftp_is_connected(a->ftp) && ftp_check_idle(a->ftp) < 0)
+		print_untrusted(stderr, "ftps: ", ftp_error(a->ftp));
 	if (a->ftp && ftp_is_connected(a->ftp))
 		return 0;
 	if (!a->want_connected || !a->settings.reconnect || !a->target.host)

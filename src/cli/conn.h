@@ -21,6 +21,10 @@ void app_disconnect(struct app *a);
 /* One more logged-in connection to the same target, in the same remote
  * directory and mode (parallel transfers); NULL with the error printed. */
 struct ftp_session *app_open_extra(struct app *a);
+/* Connect s again after a transient failure (retries): same target, same
+ * trust decision (never asks again), then cwd (when not NULL) and the
+ * transfer type. Quiet: 0 or a negative ftps_err with ftp_error(s). */
+int app_reconnect(struct app *a, struct ftp_session *s, const char *cwd);
 /* Before a command that needs a connection: reconnect if it was lost and
  * `set reconnect` is on. 0 when connected. */
 int app_ensure_connected(struct app *a);

@@ -32,6 +32,29 @@ static int on_signal(void)
 	return 0;
 }
 
+/* --- idle work (keepalive) --- */
+
+static int (*idle_fn)(void *);
+static void *idle_ctx;
+
+/* readline calls this about ten times a second while it waits for a key. */
+static int on_idle(void)
+{
+	/* With an event hook readline polls, and a Ctrl-C between two polls
+	 * does not reach rl_signal_event_hook: handle it here too. */
+	on_signal();
+	if (idle_fn && idle_fn(idle_ctx))
+		rl_forced_update_display(); /* it printed: draw the line again */
+	return 0;
+}
+
+void lineedit_set_idle(int (*fn)(void *ctx), void *ctx)
+{
+	idle_fn = fn;
+	idle_ctx = ctx;
+	rl_event_hook = fn ? on_idle : NULL;
+}
+
 /* --- completion --- */
 
 static char **candidates;

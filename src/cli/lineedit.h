@@ -10,6 +10,9 @@ void lineedit_init(struct app *a);
  * clears the line being typed and asks again. */
 char *lineedit_read(const char *prompt);
 void lineedit_add_history(const char *line);
+/* While waiting for a key, call fn(ctx) now and then (about ten times a
+ * second); it returns non-zero when it printed something. */
+void lineedit_set_idle(int (*fn)(void *ctx), void *ctx);
 /* Load and save the history file (created 0600, its directory 0700). */
 void lineedit_history_load(const char *path);
 void lineedit_history_save(const char *path);

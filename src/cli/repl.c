@@ -5,7 +5,9 @@
 #include "cli/commands.h"
 #include "cli/history.h"
 #include "cli/lineedit.h"
+#include "ftp/session.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/xmalloc.h"
 
@@ -112,9 +114,27 @@ static char *read_stream_line(FILE *in, int *too_long)
 	return line;
 }
 
+/* At the prompt: a NOOP after `set keepalive` seconds of quiet, so that
+ * servers with an idle timeout keep the session. A failure only closes
+ * the connection; the next command reconnects. */
+static int keepalive(void *ctx)
+{
+	struct app *a = ctx;
+	if (!a->settings.keepalive || !a->ftp || !ftp_is_connected(a->ftp) ||
+	    clock_ms() - a->last_activity < a->settings.keepalive * 1000LL)
+		return 0;
+	a->last_activity = clock_ms();
+	fflush(stdout);
+	ftp_noop(a->ftp);
+	return a->opt.verbose;
+}
+
 int repl_run(struct app *a, FILE *in)
 {
 	int status = 0;
+	a->last_activity = clock_ms();
+	if (!in)
+		lineedit_set_idle(keepalive, a);
 	while (!a->quit) {
 		int too_long = 0;
 		char *line = in ? read_stream_line(in, &too_long)
@@ -135,6 +155,7 @@ int repl_run(struct app *a, FILE *in)
 		}
 		wipe(line, strlen(line));
 		free(line);
+		a->last_activity = clock_ms();
 		if (rc < 0 && a->batch) {
 			status = exit_code_for(rc);
 			break;

@@ -18,20 +18,26 @@ static const struct {
 	int min, max;   /* a number within [min, max]; both 0: a switch */
 } table[] = {
 	{ "clobber", offsetof(struct settings, clobber), 1,
-	  "get may replace an existing local file (always atomically)", 0, 0 },
+	  "get may replace a local file (always atomically)", 0, 0 },
 	{ "history", offsetof(struct settings, history), 1,
 	  "keep the command history in a file", 0, 0 },
+	{ "keepalive", offsetof(struct settings, keepalive), 60,
+	  "idle seconds at the prompt before a NOOP (0: never)", 0, 86400 },
 	{ "max-entries", offsetof(struct settings, max_entries), 100000,
-	  "most entries a recursive get or rm walks (a tree without end)",
+	  "most entries a recursive get or rm may list",
 	  1, 100000000 },
 	{ "passive", offsetof(struct settings, passive), 1,
 	  "passive data connections (off: active, EPRT/PORT)", 0, 0 },
 	{ "preserve", offsetof(struct settings, preserve), 1,
-	  "keep modification times on get (MDTM) and put (MFMT)", 0, 0 },
+	  "keep modification times (MDTM on get, MFMT on put)", 0, 0 },
 	{ "progress", offsetof(struct settings, progress), 1,
 	  "show a progress bar on a terminal", 0, 0 },
 	{ "reconnect", offsetof(struct settings, reconnect), 1,
-	  "reconnect on the next command after a lost connection", 0, 0 },
+	  "the next command reconnects after a lost connection", 0, 0 },
+	{ "retries", offsetof(struct settings, retries), 5,
+	  "new tries after a lost link, a timeout or a 4xx (0: none)", 0, 1000 },
+	{ "retry-delay", offsetof(struct settings, retry_delay), 1,
+	  "seconds before the first retry, then doubled (60 at most)", 0, 3600 },
 };
 #define N_SETTINGS (sizeof(table) / sizeof(table[0]))
 

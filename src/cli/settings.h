@@ -11,6 +11,9 @@ struct settings {
 	int passive;    /* passive data connections (else active, EPRT/PORT) */
 	int history;    /* keep a command history file */
 	int max_entries;/* most entries one recursive walk may list */
+	int retries;    /* new attempts after a transient failure */
+	int retry_delay;/* seconds before the first; doubled each time */
+	int keepalive;  /* NOOP after this many idle seconds at the prompt */
 };
 
 void settings_defaults(struct settings *s);

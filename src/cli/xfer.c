@@ -66,12 +66,22 @@ static ssize_t read_fd(void *ctx, void *buf, size_t n)
 }
 
 /* An engine failure, printed once with the file it concerns. */
-static int report(struct ftp_session *s, const char *cmd, const char *name, int rc)
+int xfer_report(struct ftp_session *s, const char *cmd, const char *name, int rc)
 {
 	char *prefix = xasprintf("ftps: %s: %s: ", cmd, name);
 	print_untrusted(stderr, prefix, ftp_error(s));
 	free(prefix);
 	return rc;
+}
+
+/* A failure of the server or the network: reported here, or left to a
+ * caller that may retry (quiet_failure). */
+static int engine_failure(const struct xfer_opts *o, struct ftp_session *s,
+			  const char *cmd, const char *name, int rc)
+{
+	if (o->engine_failed)
+		*o->engine_failed = 1;
+	return o->quiet_failure ? rc : xfer_report(s, cmd, name, rc);
 }
 
 static int local_fail(const char *cmd, const char *name, int err)
@@ -233,9 +243,41 @@ static int finish_download(struct app *a, struct partial *p, const char *remote,
 	return rc;
 }
 
-int download_file(struct app *a, struct ftp_session *s, const char *remote,
-		  const char *local, const struct xfer_opts *o, struct progress *p)
+/* A retry resumes only the same remote file: a size or time that changed
+ * since the failed attempt means the partial file is of another version. */
+static int changed_since(struct ftp_session *s, const char *remote,
+			 const struct xfer_opts *o)
 {
+	int64_t size = -1, mtime = -1;
+	if (!o->retry)
+		return 0;
+	if (o->size >= 0 && ftp_size(s, remote, &size) == 0 && size != o->size)
+		return 1;
+	if (o->mtime >= 0 && (ftp_features(s) & FEAT_MDTM) &&
+	    ftp_mdtm(s, remote, &mtime) == 0 && mtime != o->mtime)
+		return 1;
+	return 0;
+}
+
+static void record_facts(const struct xfer_opts *o, const struct ftp_facts *f)
+{
+	if (o->seen_size && f->size >= 0)
+		*o->seen_size = f->size;
+	if (o->seen_mtime && f->mtime >= 0)
+		*o->seen_mtime = f->mtime;
+}
+
+int download_file(struct app *a, struct ftp_session *s, const char *remote,
+		  const char *local, const struct xfer_opts *o_in, struct progress *p)
+{
+	struct xfer_opts fresh = *o_in;
+	const struct xfer_opts *o = &fresh;
+	if (changed_since(s, remote, o_in)) {
+		app_error("get: %s: changed on the server since the last attempt; "
+			  "starting over", remote);
+		fresh.resume = 0;
+		fresh.size = fresh.mtime = -1;
+	}
 	struct stat st;
 	if (!a->settings.clobber && !o->resume && lstat(local, &st) == 0) {
 		app_error("get: %s: exists (set clobber on to replace it)", local);
@@ -245,7 +287,7 @@ int download_file(struct app *a, struct ftp_session *s, const char *remote,
 	if (already_complete(s, remote, local, o, &facts.size))
 		return 0;
 	if (!ftp_is_connected(s))
-		return report(s, "get", remote, FTPS_ERR_CONNECT);
+		return engine_failure(o, s, "get", remote, FTPS_ERR_CONNECT);
 	struct partial part;
 	int rc = partial_open(&part, local, o, facts.size);
 	if (rc < 0) {
@@ -257,8 +299,11 @@ int download_file(struct app *a, struct ftp_session *s, const char *remote,
 	int64_t moved = 0;
 	if (!(facts.size >= 0 && part.offset == facts.size))
 		rc = ftp_retrieve(s, remote, part.offset, &facts, &sink, &moved);
+	record_facts(o, &facts);
+	if (o->done_bytes)
+		*o->done_bytes = part.offset + moved;
 	if (rc < 0)
-		report(s, "get", remote, rc);
+		engine_failure(o, s, "get", remote, rc);
 	rc = finish_download(a, &part, remote, local, &facts, part.offset + moved, rc);
 	if (p)
 		progress_end(p, rc == 0);
@@ -313,6 +358,8 @@ int upload_file(struct app *a, struct ftp_session *s, const char *local,
 	if (o->resume && ftp_size(s, remote, &offset) < 0)
 		offset = 0; /* nothing there yet */
 	int rc = 0;
+	if (o->retry && offset > st.st_size)
+		offset = 0; /* not what the failed attempt sent: start over */
 	if (offset > st.st_size) {
 		app_error("put: %s: the remote file is larger than the local one",
 			  remote);
@@ -329,8 +376,12 @@ int upload_file(struct app *a, struct ftp_session *s, const char *local,
 	int64_t moved = 0;
 	if (rc == 0 && (offset < st.st_size || !o->resume)) {
 		rc = ftp_store(s, remote, offset > 0, st.st_size, &src, &moved);
-		rc = rc < 0 ? report(s, "put", local, rc)
-			    : check_unchanged(fd, local, &st, offset + moved);
+		if (o->done_bytes)
+			*o->done_bytes = offset + moved;
+		if (rc < 0)
+			engine_failure(o, s, "put", local, rc);
+		else if (rc == 0)
+			rc = check_unchanged(fd, local, &st, offset + moved);
 	}
 	close(fd);
 	int64_t rsize = -1;
@@ -387,5 +438,5 @@ int cat_file(struct app *a, struct ftp_session *s, const char *remote)
 		write_tty_flush(&t);
 		buf_free(&t.out);
 	}
-	return rc < 0 ? report(s, "cat", remote, rc) : 0;
+	return rc < 0 ? xfer_report(s, "cat", remote, rc) : 0;
 }

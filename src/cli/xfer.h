@@ -16,7 +16,21 @@ struct xfer_opts {
 	int part_taken;      /* the .part name is a file this same transfer
 	                      * writes: download through a private temporary
 	                      * name, never resume from the .part */
+	int retry;           /* an earlier attempt failed: resume what it left
+	                      * if the remote file is still the one it saw
+	                      * (size, mtime), else start over */
+	int64_t *seen_size, *seen_mtime; /* where to record the remote file's
+	                      * size and mtime once known (may be NULL) */
+	int quiet_failure;   /* the caller reports a failure of the transfer
+	                      * itself (xfer_report): it may retry */
+	int *engine_failed;  /* set when the failure came from the server or
+	                      * the network (quiet_failure: not yet reported) */
+	int64_t *done_bytes; /* where the file stands after the attempt: bytes
+	                      * in the .part, or sent in all (may be NULL) */
 };
+
+/* "ftps: CMD: NAME: reason" for an engine failure on s; returns rc. */
+int xfer_report(struct ftp_session *s, const char *cmd, const char *name, int rc);
 
 /* Where a download of local waits until it is complete: "local.part", or,
  * when that name would be longer than NAME_MAX, the name cut short with a

@@ -583,6 +583,74 @@ int ftp_size(struct ftp_session *s, const char *path, int64_t *size)
 	return 0;
 }
 
+int ftp_noop(struct ftp_session *s)
+{
+	int rc = ftp_command(s, "NOOP");
+	return rc < 0 ? rc : 0;
+}
+
+void ftp_abandon(struct ftp_session *s)
+{
+	ftp_drop(s);
+}
+
+/* Something arrived while no command was running: a 421, a TLS alert and
+ * EOF (vsftpd's idle_session_timeout), or only a TLS 1.3 ticket. */
+int ftp_check_idle(struct ftp_session *s)
+{
+	if (s->fd < 0)
+		return ftp_fail(s, FTPS_ERR_NOTCONN, "not connected");
+	struct pollfd p = { .fd = s->fd, .events = POLLIN };
+	if (s->rbuf.len == 0 && !(s->tls && tls_buffered(s->tls)) &&
+	    poll(&p, 1, 0) <= 0)
+		return 0;
+	char chunk[4096];
+	const char *why = NULL;
+	ssize_t n = ctrl_read(s, chunk, sizeof(chunk), clock_ms() + 100, &why);
+	if (n == FTPS_ERR_TIMEOUT)
+		return 0; /* a ticket or key update: consumed, still alive */
+	if (n > 0) {
+		buf_append(&s->rbuf, chunk, (size_t)n);
+		long used = reply_parser_feed(s->parser, s->rbuf.data, s->rbuf.len);
+		if (used > 0 && reply_parser_done(s->parser)) {
+			buf_consume(&s->rbuf, (size_t)used);
+			reply_parser_take(s->parser, &s->last);
+			trace_reply(s);
+			if (s->last.code != 421)
+				return 0; /* unsolicited, but harmless */
+		} else {
+			return 0;
+		}
+	}
+	char reply[256] = "";
+	if (n > 0)
+		snprintf(reply, sizeof(reply), " (%s)", ftp_reply_msg(s));
+	ftp_drop(s);
+	return ftp_fail(s, FTPS_ERR_CONNECT, "%s closed the connection while it "
+			"was idle%s", s->host, reply);
+}
+
+int ftp_failure_is_transient(const struct ftp_session *s, int rc)
+{
+	switch (rc) {
+	case FTPS_ERR_CONNECT:
+	case FTPS_ERR_TIMEOUT:
+	case FTPS_ERR_TRUNCATED:
+	case FTPS_ERR_TLS:
+	case FTPS_ERR_PROTO:
+		return 1;
+	case FTPS_ERR_REFUSED:
+		/* 4xx is transient by definition (RFC 959); 522 is vsftpd's
+		 * "session reuse required" for a data channel that could not
+		 * resume (an expired ticket): a new control connection brings
+		 * a fresh one. */
+		return (s->last.code >= 400 && s->last.code < 500) ||
+		       s->last.code == 522;
+	default:
+		return 0;
+	}
+}
+
 void ftp_get_status(struct ftp_session *s, struct ftp_status *st)
 {
 	memset(st, 0, sizeof(*st));

@@ -116,6 +116,20 @@ int ftp_retrieve(struct ftp_session *s, const char *path, int64_t offset,
 int ftp_store(struct ftp_session *s, const char *path, int append,
 	      int64_t total, struct ftp_source *src, int64_t *moved);
 
+/* Keep an idle control connection alive. 0 or a negative ftps_err. */
+int ftp_noop(struct ftp_session *s);
+/* Before a command after a pause: 0 when the control connection is still
+ * usable; when the server closed it meanwhile (EOF, a TLS alert, 421),
+ * our side is closed too and FTPS_ERR_CONNECT says so in ftp_error(). */
+int ftp_check_idle(struct ftp_session *s);
+/* Close without QUIT: the connection is broken or stalled. */
+void ftp_abandon(struct ftp_session *s);
+/* Would the same operation, on a new connection, likely succeed? A lost
+ * or reset connection, a timeout, a TLS failure, a truncated transfer, a
+ * 4xx reply, 522 (data channel not resumed): yes. 5xx, certificates,
+ * login, local errors, Ctrl-C: no. */
+int ftp_failure_is_transient(const struct ftp_session *s, int rc);
+
 /* For `status`. Strings valid until the next call on s. */
 struct ftp_status {
 	const char *host;

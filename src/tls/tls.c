@@ -364,6 +364,11 @@ void tls_bye(struct tls_conn *c)
 		gnutls_bye(c->s, GNUTLS_SHUT_WR);
 }
 
+int tls_buffered(const struct tls_conn *c)
+{
+	return c->rpos < c->rlen || gnutls_record_check_pending(c->s) > 0;
+}
+
 int tls_is_resumed(const struct tls_conn *c)
 {
 	return gnutls_session_is_resumed(c->s) != 0;

@@ -61,6 +61,9 @@ int tls_finish_upload(struct tls_conn *c, int fd, const char **why);
 void tls_bye(struct tls_conn *c);
 
 int tls_is_resumed(const struct tls_conn *c);
+/* Non-zero when bytes already read from the socket wait to be decrypted
+ * or returned (poll() on the socket would not show them). */
+int tls_buffered(const struct tls_conn *c);
 /* Non-zero if the server asked for a client certificate and we had none. */
 int tls_sent_no_requested_cert(const struct tls_conn *c);
 /* Non-zero if both peers presented the same leaf certificate. */

@@ -135,8 +135,8 @@ zsh_complete() {
 @test "bash: every option after -" {
 	bash_complete "ftps -"
 	assert_output "$(printf '%s\n' -b --batch -u --user -P --port -v --verbose -h \
-		--help --version --cafile --implicit --explicit --timeout --netrc-file \
-		--priority --cert --key --trust --trust-fingerprint --known-servers --norc)"
+		--help --version --cafile --implicit --explicit --timeout --retries \
+		--netrc-file --priority --cert --key --trust --trust-fingerprint --known-servers --norc)"
 }
 
 @test "bash: long options by prefix" {

@@ -43,6 +43,11 @@ Options:
   --mlsd              announce MLSD in FEAT
   --trickle SECONDS   send every control-connection byte (TLS records
                       included) as its own TCP segment, sleeping in between
+  --ticket-lifetime S every control connection gets its own SSLContext, and
+                      data channels opened more than S seconds after it
+                      started cannot resume (its tickets "expired"): they
+                      get "522 ... session reuse required" and both
+                      connections are dropped, as vsftpd does
   --fresh-data-tls    a new SSLContext for every data channel: resumption is
                       impossible, every data handshake is a full one (after
                       which OpenSSL sends two TLS 1.3 tickets, not one)
@@ -328,6 +333,10 @@ class Session:
         self.a = args
         self.sc = args.scenario
         self.ctx = ctx
+        if args.ticket_lifetime:
+            # tickets of an earlier connection are as good as expired
+            self.ctx = make_context(args)
+        self.started = time.time()
         self.sock = sock
         self.c = Conn(sock, args.trickle)
         self.listeners = []
@@ -576,12 +585,17 @@ class Session:
         d = Conn(s)
         if self.c.tls:
             ctx = self.ctx
-            if self.sc == "reuse-required-522" or self.a.fresh_data_tls:
+            if (self.sc == "reuse-required-522" or self.a.fresh_data_tls or
+                    self.tickets_expired()):
                 ctx = make_context(self.a)  # fresh: no ticket of ours works
             d.start_tls(ctx)
             self.event("TLS data resumed=%d version=%s"
                        % (d.tls.session_reused, d.tls.version()))
         return d
+
+    def tickets_expired(self):
+        lifetime = self.a.ticket_lifetime
+        return lifetime and time.time() - self.started > lifetime
 
     def path(self, arg):
         name = os.path.basename(arg)
@@ -597,7 +611,8 @@ class Session:
         if d is None:
             self.reply("425 No data connection")
             return None
-        if self.sc == "reuse-required-522" and not d.tls.session_reused:
+        if ((self.sc == "reuse-required-522" or self.a.ticket_lifetime) and
+                not d.tls.session_reused):
             self.reply("522 SSL connection failed: session reuse required")
             d.close()
             raise Closed("522: dropped the control connection")
@@ -822,6 +837,7 @@ def main():
     ap.add_argument("--trickle", type=float, default=0.0)
     ap.add_argument("--final-reply")
     ap.add_argument("--fresh-data-tls", action="store_true")
+    ap.add_argument("--ticket-lifetime", type=float, default=0)
     ap.add_argument("--lifetime", type=int, default=300)
     ap.add_argument("--go-file")
     args = ap.parse_args()
