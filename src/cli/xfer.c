@@ -299,6 +299,12 @@ int download_file(struct app *a, struct ftp_session *s, const char *remote,
 	int64_t moved = 0;
 	if (!(facts.size >= 0 && part.offset == facts.size))
 		rc = ftp_retrieve(s, remote, part.offset, &facts, &sink, &moved);
+	if (rc == FTPS_ERR_NORESUME && ftruncate(part.fd, 0) == 0) {
+		/* No REST on this server: the whole file again. */
+		app_error("get: %s: the server cannot resume; starting over", remote);
+		part.offset = ctx.base = 0;
+		rc = ftp_retrieve(s, remote, 0, &facts, &sink, &moved);
+	}
 	record_facts(o, &facts);
 	if (o->done_bytes)
 		*o->done_bytes = part.offset + moved;
@@ -330,6 +336,24 @@ static int open_upload(const char *local, struct stat *st)
 	return fd;
 }
 
+/* After a broken upload the server may still be writing what it had
+ * received when the connection died: appending before it is done would
+ * interleave the two. Ask SIZE until two answers half a second apart
+ * agree (a few seconds at most). 0 when there is no file. */
+static int64_t settled_size(struct ftp_session *s, const char *remote)
+{
+	int64_t last = -1, size = -1;
+	for (int i = 0; i < 10; i++) {
+		if (ftp_size(s, remote, &size) < 0)
+			return 0;
+		if (size == last)
+			return size;
+		last = size;
+		usleep(500 * 1000);
+	}
+	return size;
+}
+
 /* After the data: the file must not have changed while it was read
  * (size, or mtime to the nanosecond). */
 static int check_unchanged(int fd, const char *local, const struct stat *st,
@@ -355,7 +379,9 @@ int upload_file(struct app *a, struct ftp_session *s, const char *local,
 	if (fd < 0)
 		return FTPS_ERR_LOCAL;
 	int64_t offset = 0;
-	if (o->resume && ftp_size(s, remote, &offset) < 0)
+	if (o->retry)
+		offset = settled_size(s, remote);
+	else if (o->resume && ftp_size(s, remote, &offset) < 0)
 		offset = 0; /* nothing there yet */
 	int rc = 0;
 	if (o->retry && offset > st.st_size)

@@ -489,7 +489,7 @@ int ftp_retrieve(struct ftp_session *s, const char *path, int64_t offset,
 		if (rc < 0 && rc != FTPS_ERR_REFUSED)
 			return rc;
 		if (rc != 350)
-			return ftp_fail(s, FTPS_ERR_REFUSED, "cannot resume: %s",
+			return ftp_fail(s, FTPS_ERR_NORESUME, "cannot resume: %s",
 					ftp_reply_msg(s));
 	}
 	char *cmd = xasprintf("RETR %s", path);

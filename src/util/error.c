@@ -21,6 +21,7 @@ const char *ftps_strerror(int err)
 	case FTPS_ERR_INTERRUPTED:   return "interrupted";
 	case FTPS_ERR_TRUNCATED:     return "transfer truncated";
 	case FTPS_ERR_USAGE:         return "usage error";
+	case FTPS_ERR_NORESUME:      return "the server cannot resume";
 	}
 	return "unknown error";
 }

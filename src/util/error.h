@@ -20,6 +20,7 @@ enum ftps_err {
 	FTPS_ERR_INTERRUPTED = -13, /* cancelled by the user */
 	FTPS_ERR_TRUNCATED = -14, /* data ended without a clean TLS close */
 	FTPS_ERR_USAGE = -15,     /* wrong command usage */
+	FTPS_ERR_NORESUME = -16,  /* the server refused REST: start over */
 };
 
 const char *ftps_strerror(int err);

@@ -20,6 +20,9 @@ teardown() {
 }
 
 url() { echo "ftpes://127.0.0.1:$HOSTILE_PORT"; }
+# one attempt: these cases test how a single failure is handled and
+# reported; recovery by retries is tested in resilience.bats
+ftps_batch_once() { ftps_batch "$1" --retries 0 "${@:2}"; }
 
 # Bytes a terminal would act on: ESC, BEL, NUL, raw C1 CSI (0x9b).
 count_control_bytes() {
@@ -177,7 +180,7 @@ assert_rss_below_mib() {
 	start_hostile retr-truncate
 	random_file "$HOSTILE_ROOT/big" 1000000
 	echo precious >big
-	run ftps_batch "get big" "$(url)"
+	run ftps_batch_once "get big" "$(url)"
 	assert_failure 1
 	assert_output --partial "ftps: get: big: data connection closed without TLS close_notify after 500000 bytes: transfer incomplete"
 	assert_equal "$(cat big)" precious
@@ -199,7 +202,7 @@ assert_rss_below_mib() {
 	start_hostile retr-426-after-data
 	random_file "$HOSTILE_ROOT/big" 300000
 	echo precious >big
-	run ftps_batch "get big" "$(url)"
+	run ftps_batch_once "get big" "$(url)"
 	assert_failure 1
 	assert_output --partial "ftps: get: big: 426 Connection closed; transfer aborted"
 	assert_equal "$(cat big)" precious
@@ -328,7 +331,7 @@ hostile_tree_files() {
 	start_hostile retr-stall
 	random_file "$HOSTILE_ROOT/big" 1000000
 	SECONDS=0
-	run ftps_batch $'get big\npwd' --timeout 2 "$(url)"
+	run ftps_batch_once $'get big\npwd' --timeout 2 "$(url)"
 	assert_failure 3
 	assert [ "$SECONDS" -lt 10 ]
 	assert_output --partial "ftps: get: big: data channel: "
@@ -343,7 +346,7 @@ hostile_tree_files() {
 	start_hostile stor-stall
 	head -c 40000000 /dev/zero >huge
 	SECONDS=0
-	run ftps_batch "put huge" --timeout 1 "$(url)"
+	run ftps_batch_once "put huge" --timeout 1 "$(url)"
 	assert_failure 3
 	assert [ "$SECONDS" -lt 10 ]
 	assert_output --regexp "ftps: put: huge: upload incomplete after [0-9]+ bytes: timed out"
@@ -351,7 +354,7 @@ hostile_tree_files() {
 	start_hostile stor-stall
 	random_file small 100000
 	SECONDS=0
-	run ftps_batch "put small" --timeout 1 "$(url)"
+	run ftps_batch_once "put small" --timeout 1 "$(url)"
 	assert_failure 3
 	assert [ "$SECONDS" -lt 10 ]
 	assert_output --partial "ftps: put: small: 127.0.0.1 did not answer within 1 s"
@@ -475,14 +478,14 @@ cert_case() {
 	# more than loopback socket buffers hold: the reset comes mid-write
 	head -c 40000000 /dev/zero >up
 	start_hostile stor-reset
-	run ftps_batch "put up" "$(url)"
+	run ftps_batch_once "put up" "$(url)"
 	assert_failure 1
 	assert_output --regexp "ftps: put: up: upload incomplete after [0-9]+ bytes: Connection reset by peer$"
 	run grep '^RESET data' "$HOSTILE_EVENTS"
 	assert_success
 
 	start_hostile stor-reset --final-reply "426 Connection reset"
-	run ftps_batch "put up" "$(url)"
+	run ftps_batch_once "put up" "$(url)"
 	assert_failure 1
 	assert_output --regexp "upload incomplete after [0-9]+ bytes: Connection reset by peer \(server: 426 Connection reset\)"
 }

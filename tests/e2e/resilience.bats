@@ -7,6 +7,7 @@
 load ../lib/common
 load ../lib/hostile
 load ../lib/tty
+load ../lib/faultproxy
 
 setup_file() {
 	setup_servers_file || return 1
@@ -20,6 +21,8 @@ setup_file() {
 	sed -i 's/^idle_session_timeout=120$//' "$conf"
 	_vsftpd_launch idle "$dir" "$conf" 127.0.0.1 "$port" || return 1
 	export IDLE_PORT=$port IDLE_ROOT=$dir/root
+	export SERVER_PIN
+	SERVER_PIN=$(certs_pin "$CERTDIR/server.pem")
 }
 teardown_file() { teardown_servers_file; }
 
@@ -30,6 +33,7 @@ setup() {
 }
 teardown() {
 	tty_stop
+	stop_faultproxy
 	if [[ -n ${HOSTILE_PID:-} ]]; then stop_server "$HOSTILE_PID"; fi
 }
 
@@ -90,4 +94,151 @@ teardown() {
 	assert_failure 1
 	assert_equal "$(grep -c -- '--> RETR' <<<"$output")" 1
 	refute_output --partial "retrying"
+}
+
+# --- through the fault-injecting proxy -----------------------------------
+
+# vsftpd (or pyftpdlib) through the proxy started last; 127.0.0.2 is not
+# in the test certificate, so its key is pinned
+fp_url() { echo "ftpes://$FAULTPROXY_HOST:$FAULTPROXY_PORT"; }
+fp_vs() { ftps_batch "$1" --trust-fingerprint "$SERVER_PIN" "${@:2}" "$(fp_url)"; }
+fp_py() {
+	ftps_batch "$1" --trust-fingerprint "$SERVER_PIN" "${@:2}" \
+		"ftpes://alice@$FAULTPROXY_HOST:$FAULTPROXY_PORT"
+}
+proxy_vs() { start_faultproxy "$VSFTPD_PORT" "$VSFTPD_PASV_LO" "$VSFTPD_PASV_HI" "$@"; }
+proxy_py() { start_faultproxy "$PYFTPD_PORT" "$PYFTPD_PASV_LO" "$PYFTPD_PASV_HI" "$@"; }
+
+big_files() {
+	[[ -s $VSFTPD_ROOT/big50 ]] || random_file "$VSFTPD_ROOT/big50" $((50 * 1024 * 1024))
+	[[ -s $PYFTPD_ROOT/big50 ]] || cp "$VSFTPD_ROOT/big50" "$PYFTPD_ROOT/big50"
+}
+
+@test "get of a 50 MB file cut once mid-transfer: byte-exact, exit 0, one retry line (vsftpd, pyftpdlib)" {
+	big_files
+	proxy_vs --cut data:down:20M
+	run fp_vs $'set retry-delay 0\nget big50'
+	assert_success
+	cmp "$VSFTPD_ROOT/big50" big50
+	assert_output --regexp "ftps: get big50: .* at [0-9.]+ MB; retrying in 0 s \(1 of 5\)"
+	assert_output --partial "ftps: get big50: done after 1 retry"
+	assert_equal "$(grep -c '^CUT data' "$FAULTPROXY_EVENTS")" 1
+	stop_faultproxy
+	rm -f big50
+	proxy_py --cut data:down:20M
+	run fp_py $'set retry-delay 0\nget big50'
+	assert_success
+	cmp "$PYFTPD_ROOT/big50" big50
+	assert_output --partial "done after 1 retry"
+}
+
+@test "get cut three times: byte-exact after three retries; the .part resumes with REST each time" {
+	big_files
+	proxy_vs --cut data:down:10M:3
+	run fp_vs $'set retry-delay 0\nget big50' -v
+	assert_success
+	cmp "$VSFTPD_ROOT/big50" big50
+	assert_output --partial "done after 3 retries"
+	assert_equal "$(grep -c -- '--> REST [1-9]' <<<"$output")" 3
+	assert_equal "$(grep -c '^CUT data' "$FAULTPROXY_EVENTS")" 3
+}
+
+@test "put of a 50 MB file cut once and three times: the server's file is byte-exact (vsftpd, pyftpdlib)" {
+	random_file up50 $((50 * 1024 * 1024))
+	proxy_vs --cut data:up:20M
+	run fp_vs $'set retry-delay 0\nput up50'
+	assert_success
+	cmp up50 "$VSFTPD_ROOT/up50"
+	assert_output --partial "done after 1 retry"
+	stop_faultproxy
+	proxy_py --cut data:up:10M:3
+	run fp_py $'set retry-delay 0\nput up50' -v
+	assert_success
+	cmp up50 "$PYFTPD_ROOT/up50"
+	assert_output --partial "done after 3 retries"
+	assert_output --partial "--> APPE up50"
+}
+
+@test "100 small files, the first data connection cut: all 100 byte-exact, 101 RETR, none fetched twice" {
+	local d=$VSFTPD_ROOT/many names=() i
+	mkdir -p "$d"
+	for ((i = 100; i < 200; i++)); do
+		random_file "$d/f$i" 4096
+		names+=("many/f$i")
+	done
+	proxy_vs --cut data:down:2000
+	run fp_vs $'set retry-delay 0\nget '"${names[*]}" -v
+	assert_success
+	for ((i = 100; i < 200; i++)); do cmp "$d/f$i" "f$i"; done
+	assert_equal "$(grep -c -- '--> RETR' <<<"$output")" 101
+	assert_equal "$(grep -c -- '--> RETR many/f100' <<<"$output")" 2
+}
+
+@test "get -r -P 4 of a tree with cuts on several connections: diff -r clean" {
+	local d=$VSFTPD_ROOT/tree i j
+	for ((i = 0; i < 4; i++)); do
+		mkdir -p "$d/d$i"
+		for ((j = 0; j < 10; j++)); do random_file "$d/d$i/f$j" $((200 * 1024)); done
+	done
+	proxy_vs --cut data:down:100k:4
+	run fp_vs $'set retry-delay 0\nget -r -P 4 tree'
+	assert_success
+	diff -r "$d" tree
+	assert_equal "$(grep -c '^CUT data' "$FAULTPROXY_EVENTS")" 4
+}
+
+@test "retries exhausted (every reconnect refused): exit 3 quickly, .part kept, a clear last line" {
+	big_files
+	proxy_vs --cut data:down:5M --refuse-after-cut forever
+	local t0=$SECONDS
+	run fp_vs $'set retry-delay 0\nget big50'
+	assert_failure 3
+	((SECONDS - t0 < 30))
+	assert_output --partial "retrying in 0 s (5 of 5)"
+	assert_output --partial "ftps: get big50: gave up after 5 retries"
+	[[ -s big50.part ]]
+	assert [ ! -e big50 ]
+	cmp -n "$(stat -c %s big50.part)" big50.part "$VSFTPD_ROOT/big50"
+}
+
+@test "a remote file that changes between the cut and the retry: the download starts over and matches the new file" {
+	local f=$VSFTPD_ROOT/changing
+	random_file "$f" $((20 * 1024 * 1024))
+	proxy_vs --cut data:down:5M
+	(
+		faultproxy_wait_event '^CUT data' 30 &&
+			random_file "$f.new" $((21 * 1024 * 1024)) && mv "$f.new" "$f"
+	) &
+	local changer=$!
+	run fp_vs $'set retry-delay 2\nget changing'
+	wait "$changer"
+	assert_success
+	cmp "$f" changing
+	assert_output --partial "ftps: get: changing: changed on the server since the last attempt; starting over"
+}
+
+@test "the server killed and restarted mid-transfer: the transfer completes after it returns" {
+	local dir=$SERVERDIR/restart port lo hi conf
+	mkdir -p "$dir/root"
+	port=$(free_port) && read -r lo hi < <(free_port_range 16)
+	conf=$(_vsftpd_conf restart "$dir" "$CERTDIR" "$dir/root" "$port" "$lo" "$hi" \
+		listen=YES listen_ipv6=NO listen_address=127.0.0.1)
+	_vsftpd_launch restart "$dir" "$conf" 127.0.0.1 "$port"
+	local first=$_VSFTPD_PID
+	random_file "$dir/root/big" $((200 * 1024 * 1024))
+	(
+		for _ in $(seq 400); do
+			[[ $(stat -c %s big.part 2>/dev/null || echo 0) -gt 20000000 ]] && break
+			sleep 0.01
+		done
+		kill -KILL -- "-$first"
+		sleep 2
+		_vsftpd_launch restart "$dir" "$conf" 127.0.0.1 "$port" >/dev/null 2>&1
+	) 3>&- &
+	local killer=$!
+	run ftps_batch $'set retry-delay 1\nget big' "ftpes://127.0.0.1:$port"
+	wait "$killer"
+	assert_success
+	cmp "$dir/root/big" big
+	assert_output --partial "retrying in 1 s (1 of 5)"
 }

@@ -10,15 +10,20 @@
 #                                    explicit on ::1      -> VSFTPD_IPV6_PORT
 #                                                            (empty if no ::1)
 #                                    anon root            -> VSFTPD_ROOT
+#                                    passive port ranges  -> VSFTPD_PASV_LO/HI (explicit),
+#                                      VSFTPD_IMPLICIT_PASV_LO/HI (implicit)
 #   start_pyftpdlib DIR CERTDIR    pyftpdlib TLS_FTPHandler, user alice/s3cret
 #                                  (perm elradfmwMT), anonymous read-only:
 #                                    explicit (AUTH TLS)  -> PYFTPD_PORT
 #                                    implicit TLS         -> PYFTPD_IMPLICIT_PORT
 #                                    home / root          -> PYFTPD_ROOT
+#                                    passive port ranges  -> PYFTPD_PASV_LO/HI (explicit),
+#                                      PYFTPD_IMPLICIT_PASV_LO/HI (implicit)
 #                                    PYFTPD_USER=alice PYFTPD_PASS=s3cret
 #   start_pyftpd_cert PEM [PORT] [--implicit]
 #                                  one more pyftpdlib with another certificate
-#                                    -> PYFTPD_ALT_PORT, PYFTPD_ALT_PID
+#                                    -> PYFTPD_ALT_PORT, PYFTPD_ALT_PID,
+#                                       PYFTPD_ALT_PASV_LO/HI
 #   stop_server PID                stop one server (its process group)
 #   stop_servers                   kill everything started above (their process groups)
 #   wait_port HOST PORT PID LOG... wait (<= SERVER_START_TIMEOUT s, default 10)
@@ -208,13 +213,13 @@ start_vsftpd() {
 	conf=$(_vsftpd_conf explicit "$vdir" "$certdir" "$VSFTPD_ROOT" "$port" "$lo" "$hi" \
 		listen=YES listen_ipv6=NO listen_address=127.0.0.1) || return 1
 	_vsftpd_launch explicit "$vdir" "$conf" 127.0.0.1 "$port" || return 1
-	export VSFTPD_PORT=$port
+	export VSFTPD_PORT=$port VSFTPD_PASV_LO=$lo VSFTPD_PASV_HI=$hi
 
 	port=$(free_port) && read -r lo hi < <(free_port_range 16) || return 1
 	conf=$(_vsftpd_conf implicit "$vdir" "$certdir" "$VSFTPD_ROOT" "$port" "$lo" "$hi" \
 		listen=YES listen_ipv6=NO listen_address=127.0.0.1 implicit_ssl=YES) || return 1
 	_vsftpd_launch implicit "$vdir" "$conf" 127.0.0.1 "$port" || return 1
-	export VSFTPD_IMPLICIT_PORT=$port
+	export VSFTPD_IMPLICIT_PORT=$port VSFTPD_IMPLICIT_PASV_LO=$lo VSFTPD_IMPLICIT_PASV_HI=$hi
 
 	export VSFTPD_IPV6_PORT=
 	if _servers_have_ipv6; then
@@ -228,7 +233,8 @@ start_vsftpd() {
 }
 
 # _pyftpd_launch NAME DIR CERTFILE ROOT PORT [extra args]
-#   PORT 0 = kernel-chosen; sets _PYFTPD_PORT and _PYFTPD_PID (no subshell:
+#   PORT 0 = kernel-chosen; sets _PYFTPD_PORT, _PYFTPD_PID and
+#   _PYFTPD_PASV_LO/_PYFTPD_PASV_HI (its passive range) (no subshell:
 #   call it directly so that the server is a child of this shell)
 _pyftpd_launch() {
 	local name=$1 dir=$2 certfile=$3 root=$4 port=$5
@@ -257,6 +263,8 @@ _pyftpd_launch() {
 	done
 	_PYFTPD_PORT=$(<"$portfile")
 	_PYFTPD_PID=$pid
+	_PYFTPD_PASV_LO=$lo
+	_PYFTPD_PASV_HI=$hi
 	wait_port 127.0.0.1 "$_PYFTPD_PORT" "$pid" "$out" "$log"
 }
 
@@ -269,9 +277,10 @@ start_pyftpdlib() {
 	export PYFTPD_ROOT=$pdir/root PYFTPD_USER=alice PYFTPD_PASS=s3cret
 	export PYFTPD_LOGDIR=$pdir
 	_pyftpd_launch explicit "$pdir" "$certdir/server-combined.pem" "$PYFTPD_ROOT" 0 || return 1
-	export PYFTPD_PORT=$_PYFTPD_PORT
+	export PYFTPD_PORT=$_PYFTPD_PORT PYFTPD_PASV_LO=$_PYFTPD_PASV_LO PYFTPD_PASV_HI=$_PYFTPD_PASV_HI
 	_pyftpd_launch implicit "$pdir" "$certdir/server-combined.pem" "$PYFTPD_ROOT" 0 --implicit || return 1
 	export PYFTPD_IMPLICIT_PORT=$_PYFTPD_PORT
+	export PYFTPD_IMPLICIT_PASV_LO=$_PYFTPD_PASV_LO PYFTPD_IMPLICIT_PASV_HI=$_PYFTPD_PASV_HI
 }
 
 # start_pyftpd_cert COMBINED_PEM [PORT] [--implicit]
@@ -294,6 +303,7 @@ start_pyftpd_cert() {
 		return 1
 	export PYFTPD_ALT_PORT=$_PYFTPD_PORT
 	export PYFTPD_ALT_PID=$_PYFTPD_PID
+	export PYFTPD_ALT_PASV_LO=$_PYFTPD_PASV_LO PYFTPD_ALT_PASV_HI=$_PYFTPD_PASV_HI
 }
 
 # stop_server PID: stop one server started by this library (its process group)
