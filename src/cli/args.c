@@ -5,9 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int takes_value(const char *tmpl, char c, int *known)
+/* long_only: accept letters after '@' too (they come from long names). */
+static int takes_value(const char *tmpl, char c, int *known, int long_only)
 {
-	const char *p = c && c != ':' ? strchr(tmpl, c) : NULL;
+	const char *p = c && c != ':' && c != '@' ? strchr(tmpl, c) : NULL;
+	const char *at = strchr(tmpl, '@');
+	if (p && at && p > at && !long_only)
+		p = NULL;
 	*known = p != NULL;
 	return p && p[1] == ':';
 }
@@ -15,9 +19,9 @@ static int takes_value(const char *tmpl, char c, int *known)
 static void set_opt(struct cmd_args *a, char c, const char *value)
 {
 	unsigned char i = (unsigned char)c;
-	free(a->opt[i]);
-	a->opt[i] = xstrdup(value);
-	a->count[i]++;
+	a->all[i] = xrealloc(a->all[i], (size_t)(a->count[i] + 1) * sizeof(char *));
+	a->all[i][a->count[i]++] = xstrdup(value);
+	a->opt[i] = a->all[i][a->count[i] - 1];
 }
 
 /* "--name", "--name=value" or "--name value" (then *used is 2). */
@@ -32,7 +36,7 @@ static int parse_long(const char *tmpl, const struct long_opt *longs,
 		if (strlen(l->name) != len || strncmp(l->name, name, len))
 			continue;
 		int known;
-		if (!takes_value(tmpl, l->letter, &known)) {
+		if (!takes_value(tmpl, l->letter, &known, 1)) {
 			if (eq) {
 				*err = xasprintf("option --%s takes no value", l->name);
 				return FTPS_ERR_USAGE;
@@ -59,7 +63,7 @@ static int parse_short(const char *tmpl, const char *word, const char *next,
 	*used = 1;
 	for (const char *p = word + 1; *p; p++) {
 		int known;
-		int value = takes_value(tmpl, *p, &known);
+		int value = takes_value(tmpl, *p, &known, 0);
 		if (!known || (unsigned char)*p >= ARGS_LETTERS) {
 			*err = xasprintf("unknown option -%c", *p);
 			return FTPS_ERR_USAGE;
@@ -116,9 +120,19 @@ int args_parse(const char *tmpl, const struct long_opt *longs, int n,
 void args_free(struct cmd_args *a)
 {
 	words_free(a->argv, a->argc);
-	for (int i = 0; i < ARGS_LETTERS; i++)
-		free(a->opt[i]);
+	for (int i = 0; i < ARGS_LETTERS; i++) {
+		for (int k = 0; k < a->count[i]; k++)
+			free(a->all[i][k]);
+		free(a->all[i]);
+	}
 	memset(a, 0, sizeof(*a));
+}
+
+char *const *args_values(const struct cmd_args *a, char letter, int *n)
+{
+	unsigned char i = (unsigned char)letter;
+	*n = i < ARGS_LETTERS ? a->count[i] : 0;
+	return *n ? a->all[i] : NULL;
 }
 
 int args_has(const struct cmd_args *a, char letter)

@@ -23,10 +23,14 @@ struct cmd_args {
 	 * or "" for a flag. */
 	char *opt[ARGS_LETTERS];
 	int count[ARGS_LETTERS];
+	/* Every value given, in order, for options that may repeat
+	 * (mirror -x A -x B); count[] of them. */
+	char **all[ARGS_LETTERS];
 };
 
 /* Parse words[1..n-1] (words[0] is the command name) against tmpl, e.g.
- * "rcP:": flags may be combined ("-la"), may follow operands ("ls dir
+ * "rcP:" (letters after an '@' have a long name only: "x:@D" makes -D an
+ * unknown option while its long name works): flags may be combined ("-la"), may follow operands ("ls dir
  * -l"), a value may be attached ("-P4") or the next word ("-P 4"), "--"
  * ends the options and "-" alone is an operand. tmpl NULL: no options at
  * all, every word is an operand (quote, lls). The words are moved into
@@ -41,6 +45,8 @@ void args_free(struct cmd_args *a);
 int args_has(const struct cmd_args *a, char letter);
 /* Its value, or NULL. */
 const char *args_value(const struct cmd_args *a, char letter);
+/* Every value it was given, in order (*n of them). */
+char *const *args_values(const struct cmd_args *a, char letter, int *n);
 /* The i-th operand's literal text. */
 const char *args_text(const struct cmd_args *a, int i);
 

@@ -92,12 +92,12 @@ static int term_width(void)
 static void print_wrapped(const char *text, int col, int indent, int width)
 {
 	const char *p = text;
-	while (*p) {
+	for (int first = 1; *p; first = 0) {
 		size_t n = strcspn(p, " ");
-		if (col > indent && col + 1 + (int)n > width) {
+		if (!first && col + 1 + (int)n > width) {
 			printf("\n%*s", indent, "");
 			col = indent;
-		} else if (col > indent) {
+		} else if (!first) {
 			putchar(' ');
 			col++;
 		}
@@ -111,7 +111,11 @@ static void print_wrapped(const char *text, int col, int indent, int width)
 
 static void help_one(const struct command *c, int width)
 {
-	printf("usage: %s%s%s\n    ", c->name, *c->usage ? " " : "", c->usage);
+	char *usage = xasprintf("%s%s%s", c->name, *c->usage ? " " : "", c->usage);
+	printf("usage: ");
+	print_wrapped(usage, 7, 11, width);
+	free(usage);
+	printf("    ");
 	print_wrapped(c->help, 4, 4, width);
 	if (c->aliases)
 		printf("    also: %s\n", c->aliases);
@@ -121,9 +125,11 @@ static void help_one(const struct command *c, int width)
 
 static void help_line(const char *left, const char *help, int width)
 {
-	if (strlen(left) > HELP_LEFT)
-		printf("  %s\n  %-*s ", left, HELP_LEFT, "");
-	else
+	if (strlen(left) > HELP_LEFT) {
+		printf("  ");
+		print_wrapped(left, 2, 6, width);
+		printf("  %-*s ", HELP_LEFT, "");
+	} else
 		printf("  %-*s ", HELP_LEFT, left);
 	print_wrapped(help, HELP_LEFT + 3, HELP_LEFT + 3, width);
 }

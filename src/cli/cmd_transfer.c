@@ -4,6 +4,7 @@
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "cli/msg.h"
+#include "cli/remote_io.h"
 #include "cli/remote_list.h"
 #include "cli/transfer_plan.h"
 #include "cli/transfer_run.h"
@@ -14,61 +15,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-
-/* --- what the planner sees of the server --- */
-
-struct remote_ctx {
-	struct ftp_session *s;
-	char *home; /* get -r: where to come back to after probing a directory */
-};
-
-static int real_rlist(void *ctx, const char *dir, struct rlist *out)
-{
-	struct remote_ctx *c = ctx;
-	int rc = remote_list(c->s, dir, out);
-	if (rc < 0)
-		print_untrusted(stderr, "ftps: get: ", ftp_error(c->s));
-	return rc;
-}
-
-static int real_rglob(void *ctx, const struct word *w, struct rlist *out)
-{
-	struct remote_ctx *c = ctx;
-	int rc = remote_glob(c->s, w, out);
-	/* remote_glob explains a missing match itself. */
-	if (rc < 0 && rc != FTPS_ERR_ARG && rc != FTPS_ERR_USAGE)
-		print_untrusted(stderr, "ftps: get: ", ftp_error(c->s));
-	return rc;
-}
-
-/* Asked by changing into it and back: no listing says what a bare name
- * is. */
-static int real_ris_dir(void *ctx, const char *path)
-{
-	struct remote_ctx *c = ctx;
-	if (ftp_cwd(c->s, path) < 0)
-		return 0;
-	ftp_cwd(c->s, c->home);
-	return 1;
-}
-
-static int real_rmkdir(void *ctx, const char *path)
-{
-	struct remote_ctx *c = ctx;
-	/* Failing because it exists is fine; a real problem shows on STOR. */
-	ftp_mkdir(c->s, path);
-	if (!ftp_is_connected(c->s)) {
-		print_untrusted(stderr, "ftps: put: ", ftp_error(c->s));
-		return FTPS_ERR_CONNECT;
-	}
-	return 0;
-}
-
-static void real_report(void *ctx, const char *msg)
-{
-	(void)ctx;
-	app_error("%s", msg);
-}
 
 /* --- the handlers --- */
 
@@ -95,30 +41,34 @@ static int plan(struct app *a, const struct cmd_args *args, int upload,
 		struct jobs *j)
 {
 	struct plan_opts po = { args_has(args, 'r'), a->settings.max_entries };
-	struct remote_ctx c = { a->ftp, NULL };
-	struct plan_io io = { .ctx = &c, .rlist = real_rlist, .rglob = real_rglob,
-			      .ris_dir = real_ris_dir, .rmkdir = real_rmkdir,
-			      .partial_name = partial_name, .report = real_report };
-	plan_io_local(&io);
-	if (upload)
-		return plan_put(&io, &po, args->argc, args->argv, j);
-	/* Probing a directory moves the remote cwd: know the way back first. */
-	if (po.recursive && ftp_pwd(c.s, &c.home) < 0) {
-		print_untrusted(stderr, "ftps: get: ", ftp_error(c.s));
-		return FTPS_ERR_REFUSED;
+	struct remote_io r;
+	struct plan_io io;
+	remote_io_init(&r, &io, a->ftp, upload ? "put" : "get");
+	if (upload) {
+		int rc = plan_put(&io, &po, args->argc, args->argv, j);
+		remote_io_clear(&r);
+		return rc;
 	}
-	int rc = plan_get(&io, &po, args->argc, args->argv, j);
-	free(c.home);
+	/* Probing a directory moves the remote cwd: know the way back first. */
+	int rc = po.recursive ? remote_io_know_home(&r) : 0;
+	if (rc == 0)
+		rc = plan_get(&io, &po, args->argc, args->argv, j);
+	remote_io_clear(&r);
 	return rc;
 }
 
 static int transfer(struct app *a, const struct cmd_args *args, int upload,
 		    int resume)
 {
-	struct run_opts ro = { resume || args_has(args, 'c'), 1 };
+	struct run_opts ro = { resume || args_has(args, 'c'), 1, args_has(args, 'V') };
 	int rc = parse_parallel(args, upload, &ro.parallel);
 	if (rc < 0)
 		return rc;
+	if (ro.verify && ftp_hash_best(a->ftp) == FTP_HASH_NONE) {
+		app_error("%s: --verify: the server offers no content hash (HASH, "
+			  "XSHA256, XSHA1, XMD5, XCRC)", upload ? "put" : "get");
+		return FTPS_ERR_REFUSED;
+	}
 	struct jobs j = { 0 };
 	rc = plan(a, args, upload, &j);
 	if (rc == 0 && j.n > 0)

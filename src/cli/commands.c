@@ -18,10 +18,18 @@
 #define CHG (CMD_CONN | CMD_CHANGES_REMOTE)
 
 static const struct long_opt transfer_longs[] = {
-	{ "recursive", 'r' }, { "continue", 'c' }, { "parallel", 'P' }, { NULL, 0 }
+	{ "recursive", 'r' }, { "continue", 'c' }, { "parallel", 'P' },
+	{ "verify", 'V' }, { NULL, 0 }
 };
 static const struct long_opt recursive_longs[] = { { "recursive", 'r' }, { NULL, 0 } };
 static const struct long_opt parents_longs[] = { { "parents", 'p' }, { NULL, 0 } };
+static const struct long_opt mirror_longs[] = {
+	{ "reverse", 'R' }, { "delete", 'e' }, { "dry-run", 'D' },
+	{ "only-newer", 'n' }, { "only-missing", 'M' }, { "parallel", 'P' },
+	{ "exclude", 'x' }, { "include", 'i' }, { "no-dotfiles", 'N' },
+	{ "continue", 'c' }, { "verbose", 'v' }, { "max-delete", 'm' },
+	{ "checksum", 'C' }, { NULL, 0 }
+};
 static const struct long_opt ls_longs[] = {
 	{ "all", 'a' }, { "reverse", 'r' }, { NULL, 0 }
 };
@@ -94,16 +102,28 @@ const struct command commands[] = {
 	{ "site", NULL, NULL, NULL, "COMMAND...", "send SITE COMMAND and show the reply",
 	  1, -1, CHG | CMD_SECRET_RAW, LOCAL_NONE, { ARG_WORD }, cmd_site },
 	/* transfers */
-	{ "get", "mget", "rcP:", transfer_longs, "[-rc] [-P N] REMOTE... [LOCAL]",
-	  "download files, globs, directories (-r); -c resumes, -P N in parallel",
+	{ "get", "mget", "rcP:@V", transfer_longs,
+	  "[-rc] [-P N] [--verify] REMOTE... [LOCAL]",
+	  "download files, globs, directories (-r); -c resumes, -P N in parallel, "
+	  "--verify compares the server's content hash",
 	  1, -1, CONN, LOCAL_LAST, { R, L }, cmd_get },
-	{ "put", "mput", "rcP:", transfer_longs, "[-rc] [-P N] LOCAL... [REMOTE]",
-	  "upload files, globs, directories (-r); -c resumes, -P N in parallel",
+	{ "put", "mput", "rcP:@V", transfer_longs,
+	  "[-rc] [-P N] [--verify] LOCAL... [REMOTE]",
+	  "upload files, globs, directories (-r); -c resumes, -P N in parallel, "
+	  "--verify compares the server's content hash",
 	  1, -1, CHG, LOCAL_BUT_LAST, { L, R }, cmd_put },
-	{ "reget", NULL, "rP:", transfer_longs, "[-r] [-P N] REMOTE... [LOCAL]",
+	{ "reget", NULL, "rP:@V", transfer_longs, "[-r] [-P N] [--verify] REMOTE... [LOCAL]",
 	  "resume downloads (get -c)", 1, -1, CONN, LOCAL_LAST, { R, L }, cmd_reget },
-	{ "reput", NULL, "rP:", transfer_longs, "[-r] [-P N] LOCAL... [REMOTE]",
+	{ "reput", NULL, "rP:@V", transfer_longs, "[-r] [-P N] [--verify] LOCAL... [REMOTE]",
 	  "resume uploads (put -c)", 1, -1, CHG, LOCAL_BUT_LAST, { L, R }, cmd_reput },
+	{ "mirror", NULL, "ReP:x:i:cnv@DMNm:C", mirror_longs,
+	  "[-Recnv] [-P N] [-x GLOB]... [-i GLOB]... [--dry-run] [--only-missing] "
+	  "[--no-dotfiles] [--max-delete N] [--checksum] SOURCE [TARGET]",
+	  "make TARGET like SOURCE, copying only what changed: a remote tree into a "
+	  "local one, or with -R a local tree into a remote one; -e removes what "
+	  "SOURCE lacks, -n copies only newer files, -x/-i exclude or include "
+	  "names, --dry-run shows what would happen",
+	  1, 2, CHG, LOCAL_MIRROR, { R, L }, cmd_mirror },
 	/* local */
 	{ "lcd", NULL, "", NULL, "[DIR|-]",
 	  "change the local directory (default: home; -: the previous one)",
@@ -220,7 +240,8 @@ static void expand_local(const struct command *c, struct cmd_args *args)
 		int last = i == args->argc - 1, only = args->argc == 1;
 		int local = c->local == LOCAL_ALL ||
 			    (c->local == LOCAL_LAST && last && !only) ||
-			    (c->local == LOCAL_BUT_LAST && (!last || only));
+			    (c->local == LOCAL_BUT_LAST && (!last || only)) ||
+			    (c->local == LOCAL_MIRROR && i == !args_has(args, 'R'));
 		if (local && args->argv[i].tilde)
 			expand_tilde(&args->argv[i]);
 	}

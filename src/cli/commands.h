@@ -14,7 +14,8 @@ enum arg_kind { ARG_NONE = 0, ARG_REMOTE, ARG_LOCAL, ARG_COMMAND, ARG_HOST,
 
 /* Which operands name local paths ("~" expands there, as in a shell). */
 enum local_ops { LOCAL_NONE = 0, LOCAL_ALL, LOCAL_LAST /* get: the target */,
-		 LOCAL_BUT_LAST /* put: all but the remote target */ };
+		 LOCAL_BUT_LAST /* put: all but the remote target */,
+		 LOCAL_MIRROR /* the target, or with -R the source */ };
 
 enum cmd_flags {
 	CMD_CONN = 1 << 0,           /* needs a connection */
@@ -91,6 +92,7 @@ int cmd_chmod(struct app *a, const struct cmd_args *args);
 int cmd_size(struct app *a, const struct cmd_args *args);
 int cmd_mtime(struct app *a, const struct cmd_args *args);
 int cmd_cat(struct app *a, const struct cmd_args *args);
+int cmd_mirror(struct app *a, const struct cmd_args *args);
 int cmd_quote(struct app *a, const struct cmd_args *args);
 int cmd_site(struct app *a, const struct cmd_args *args);
 int cmd_reget(struct app *a, const struct cmd_args *args);

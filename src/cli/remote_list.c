@@ -63,6 +63,9 @@ static void add(struct rlist *l, const char *dir, const struct ftp_entry *e)
 	r->size = e->size;
 	r->mtime = e->mtime;
 	r->unsafe = !entry_name_is_safe(e->name);
+	r->is_link = e->type == ENTRY_LINK;
+	r->list_mtime = e->mtime;
+	r->mtime_prec = -1;
 }
 
 int rentry_refused(const struct rentry *e)
@@ -96,10 +99,13 @@ int remote_list(struct ftp_session *s, const char *dir, struct rlist *out)
 		if (!strcmp(name, ".") || !strcmp(name, ".."))
 			continue;
 		add(out, dir, &v[i]);
+		struct rentry *r = &out->v[out->n - 1];
+		if (r->list_mtime >= 0)
+			r->mtime_prec = mlsd ? 0 : v[i].mtime_has_time ? 60 : 86400;
 		/* LIST times have minutes at best: MDTM (asked with the
 		 * transfer, no extra round trip) gives the seconds. */
 		if (!mlsd)
-			out->v[out->n - 1].mtime = -1;
+			r->mtime = -1;
 	}
 	ftp_entries_free(v, n);
 	return 0;
@@ -136,7 +142,7 @@ static void rlist_add(struct rlist *l, char *path, const struct rentry *like)
 {
 	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
 	struct rentry *r = &l->v[l->n++];
-	*r = like ? *like : (struct rentry){ NULL, NULL, -1, -1, -1, 0 };
+	*r = like ? *like : (struct rentry){ NULL, NULL, -1, -1, -1, 0, 0, -1, -1 };
 	r->path = path;
 	r->name = xstrdup(path_base(path));
 }

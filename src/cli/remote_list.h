@@ -18,6 +18,10 @@ struct rentry {
 	int64_t size;   /* -1 unknown */
 	int64_t mtime;  /* -1 unknown */
 	int unsafe;     /* the name fails entry_name_is_safe: never use it */
+	int is_link;    /* a symbolic link on the server */
+	int64_t list_mtime; /* the listing's own time, even when imprecise */
+	int mtime_prec; /* its precision in seconds: 0 (MLSD), 60 (LIST with
+	                 * a time), 86400 (LIST with a date only); -1 unknown */
 };
 
 struct rlist {

@@ -21,6 +21,7 @@ struct job {
 	char *src, *dst;     /* get: remote, local; put: local, remote */
 	int64_t size, mtime; /* from a listing, else -1 */
 	int part_taken;      /* see struct xfer_opts */
+	int failed;          /* set by the runner when it failed for good */
 };
 
 struct jobs {

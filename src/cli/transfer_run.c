@@ -22,7 +22,7 @@
 
 struct runner {
 	struct app *a;
-	const struct jobs *jobs;
+	struct jobs *jobs;
 	const struct run_opts *o;
 	pthread_mutex_t lock;
 	size_t next;
@@ -37,7 +37,7 @@ struct attempt {
 	int engine_failed;
 };
 
-static int try_once(struct runner *r, struct ftp_session *s, const struct job *jb,
+static int try_once(struct runner *r, struct ftp_session *s, struct job *jb,
 		    struct progress *p, struct attempt *t)
 {
 	struct xfer_opts o = {
@@ -45,7 +45,7 @@ static int try_once(struct runner *r, struct ftp_session *s, const struct job *j
 		.mtime = t->mtime, .part_taken = jb->part_taken, .retry = t->n > 0,
 		.seen_size = &t->size, .seen_mtime = &t->mtime,
 		.quiet_failure = 1, .engine_failed = &t->engine_failed,
-		.done_bytes = &t->done,
+		.done_bytes = &t->done, .verify = r->o->verify,
 	};
 	t->engine_failed = 0;
 	return r->jobs->upload ? upload_file(r->a, s, jb->src, jb->dst, &o, p)
@@ -115,7 +115,7 @@ static int recover(struct runner *r, struct ftp_session *s, const char *what,
 }
 
 static int run_one(struct runner *r, struct ftp_session *s,
-		   const struct job *jb, struct progress *p)
+		   struct job *jb, struct progress *p)
 {
 	const char *cmd = r->jobs->upload ? "put" : "get";
 	char *what = xasprintf("%s %s", cmd, jb->src);
@@ -138,6 +138,7 @@ static int run_one(struct runner *r, struct ftp_session *s,
 	}
 	if (rc == 0 && t.n > 0)
 		app_error("%s: done after %d retr%s", what, t.n, t.n == 1 ? "y" : "ies");
+	jb->failed = rc < 0;
 	free(what);
 	return rc;
 }
@@ -227,7 +228,8 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int run_jobs(struct app *a, const struct jobs *j, const struct run_opts *o)
+int run_jobs_counted(struct app *a, struct jobs *j, const struct run_opts *o,
+		     int *failures)
 {
 	struct runner r = { .a = a, .jobs = j, .o = o };
 	pthread_mutex_init(&r.lock, NULL);
@@ -248,5 +250,12 @@ int run_jobs(struct app *a, const struct jobs *j, const struct run_opts *o)
 		       r.failures ? " (with failures)" : "");
 	if (r.failures > 1)
 		app_error("%d of %zu transfers failed", r.failures, j->n);
+	*failures = r.failures;
 	return r.failures ? (r.first_error ? r.first_error : FTPS_ERR_REFUSED) : 0;
+}
+
+int run_jobs(struct app *a, struct jobs *j, const struct run_opts *o)
+{
+	int failures = 0;
+	return run_jobs_counted(a, j, o, &failures);
 }

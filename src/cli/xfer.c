@@ -7,6 +7,7 @@
 #include "ftp/session.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/digest.h"
 #include "util/sanitize.h"
 #include "util/xmalloc.h"
 
@@ -214,6 +215,42 @@ static int already_complete(struct ftp_session *s, const char *remote,
 	return *size >= 0 && st.st_size == *size;
 }
 
+int xfer_same_content(struct ftp_session *s, const char *cmd, const char *remote,
+		      const char *local, char *why, size_t why_size)
+{
+	enum ftp_hash_algo algo = ftp_hash_best(s);
+	char theirs[FTP_HASH_HEX_MAX + 1], ours[FTP_HASH_HEX_MAX + 1];
+	if (algo == FTP_HASH_NONE) {
+		app_error("%s: %s: the server offers no content hash (HASH, XSHA256, "
+			  "XSHA1, XMD5, XCRC)", cmd, remote);
+		return FTPS_ERR_REFUSED;
+	}
+	int rc = ftp_hash(s, remote, algo, theirs);
+	if (rc < 0)
+		return xfer_report(s, cmd, remote, rc);
+	if (file_digest(local, algo, ours) < 0)
+		return local_fail(cmd, local, errno);
+	snprintf(why, why_size, "%s %s here, %s on the server", ftp_hash_name(algo),
+		 ours, theirs);
+	return strcmp(ours, theirs) == 0;
+}
+
+/* --verify on a download: the .part against the server's hash, before
+ * anything is replaced. */
+static int verify_download(struct ftp_session *s, const char *remote,
+			   const struct partial *p)
+{
+	char why[256];
+	int same = xfer_same_content(s, "get", remote, p->path, why, sizeof(why));
+	if (same < 0)
+		return same;
+	if (!same) {
+		app_error("get: %s: content differs (%s); kept %s", remote, why, p->path);
+		return FTPS_ERR_TRUNCATED;
+	}
+	return 0;
+}
+
 /* After the transfer: size check, times, mode, then the rename that makes
  * the file appear whole or not at all. */
 static int finish_download(struct app *a, struct partial *p, const char *remote,
@@ -310,6 +347,8 @@ int download_file(struct app *a, struct ftp_session *s, const char *remote,
 		*o->done_bytes = part.offset + moved;
 	if (rc < 0)
 		engine_failure(o, s, "get", remote, rc);
+	if (rc == 0 && o->verify)
+		rc = verify_download(s, remote, &part);
 	rc = finish_download(a, &part, remote, local, &facts, part.offset + moved, rc);
 	if (p)
 		progress_end(p, rc == 0);
@@ -419,6 +458,13 @@ int upload_file(struct app *a, struct ftp_session *s, const char *local,
 	}
 	if (rc == 0 && a->settings.preserve && (ftp_features(s) & FEAT_MFMT))
 		ftp_mfmt(s, remote, (int64_t)st.st_mtime); /* best effort */
+	if (rc == 0 && o->verify) {
+		char why[256];
+		int same = xfer_same_content(s, "put", remote, local, why, sizeof(why));
+		if (same == 0)
+			app_error("put: %s: content differs (%s)", remote, why);
+		rc = same < 0 ? same : same ? 0 : FTPS_ERR_TRUNCATED;
+	}
 	if (started)
 		progress_end(p, rc == 0);
 	return rc;

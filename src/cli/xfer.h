@@ -3,6 +3,7 @@
 #ifndef FTPS_XFER_H
 #define FTPS_XFER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct app;
@@ -27,7 +28,16 @@ struct xfer_opts {
 	                      * the network (quiet_failure: not yet reported) */
 	int64_t *done_bytes; /* where the file stands after the attempt: bytes
 	                      * in the .part, or sent in all (may be NULL) */
+	int verify;          /* --verify: compare the server's content hash
+	                      * (HASH, XSHA256...) with ours before a download
+	                      * replaces anything, after an upload */
 };
+
+/* The server's hash of remote against ours of local (algorithm: the best
+ * the server offers). 1 same, 0 different (*why says how), or a negative
+ * ftps_err with the reason printed. */
+int xfer_same_content(struct ftp_session *s, const char *cmd, const char *remote,
+		      const char *local, char *why, size_t why_size);
 
 /* "ftps: CMD: NAME: reason" for an engine failure on s; returns rc. */
 int xfer_report(struct ftp_session *s, const char *cmd, const char *name, int rc);

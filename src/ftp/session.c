@@ -430,6 +430,7 @@ int ftp_connect(struct ftp_session *s, const struct ftp_connect_opts *o)
 	s->no_epsv = 0;
 	s->epsv_ok = 0;
 	s->no_list_a = 0;
+	s->hash_algo = 0;
 	s->data_channels = s->data_resumed = 0;
 	s->err[0] = '\0';
 

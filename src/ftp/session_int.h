@@ -34,6 +34,7 @@ struct ftp_session {
 	int no_epsv;               /* EPSV refused once: use PASV */
 	int epsv_ok;               /* EPSV worked: it may be pipelined */
 	int no_list_a;             /* "LIST -a" refused: plain LIST */
+	int hash_algo;             /* chosen with OPTS HASH, 0 not yet */
 	unsigned data_channels, data_resumed;
 };
 

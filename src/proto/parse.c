@@ -201,6 +201,28 @@ int parse_213_mdtm(const char *text, int64_t *epoch)
 }
 
 /* One feature line: first word (and for REST, the second). */
+/* " HASH SHA-1;SHA-256*;MD5": the algorithms it offers. */
+static unsigned feat_hash(const char *s, size_t len)
+{
+	unsigned bits = 0;
+	static const struct { const char *name; unsigned bit; } algos[] = {
+		{ "SHA-256", FEAT_HASH_SHA256 }, { "SHA-1", FEAT_HASH_SHA1 },
+		{ "MD5", FEAT_HASH_MD5 },
+	};
+	const char *end = s + len;
+	while (s < end) {
+		size_t n = strcspn(s, ";* \t");
+		if (s + n > end)
+			n = (size_t)(end - s);
+		for (size_t i = 0; i < sizeof(algos) / sizeof(algos[0]); i++)
+			if (n == strlen(algos[i].name) && !strncasecmp(s, algos[i].name, n))
+				bits |= algos[i].bit;
+		s += n;
+		s += strspn(s, ";* \t");
+	}
+	return bits;
+}
+
 static unsigned feat_word(const char *s, size_t len)
 {
 	static const struct { const char *name; unsigned bit; } tab[] = {
@@ -226,10 +248,36 @@ static unsigned feat_word(const char *s, size_t len)
 			return FEAT_REST_STREAM;
 		return 0;
 	}
+	if (w == 4 && strncasecmp(s, "HASH", 4) == 0)
+		return feat_hash(s + 4, len - 4);
+	static const struct { const char *name; unsigned bit; } x[] = {
+		{ "XSHA256", FEAT_XSHA256 }, { "XSHA1", FEAT_XSHA1 },
+		{ "XMD5", FEAT_XMD5 }, { "XCRC", FEAT_XCRC },
+	};
+	for (size_t i = 0; i < sizeof(x) / sizeof(x[0]); i++)
+		if (w == strlen(x[i].name) && strncasecmp(s, x[i].name, w) == 0)
+			return x[i].bit;
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
 		if (w == 4 && strncasecmp(s, tab[i].name, 4) == 0)
 			return tab[i].bit;
 	return 0;
+}
+
+int parse_hash_reply(const char *text, size_t hex_len, char *hex)
+{
+	const char *p = text;
+	while (*p) {
+		p += strspn(p, " \t\n");
+		size_t n = strcspn(p, " \t\n");
+		if (n == hex_len && strspn(p, "0123456789abcdefABCDEF") >= n) {
+			for (size_t i = 0; i < n; i++)
+				hex[i] = (char)((p[i] >= 'A' && p[i] <= 'F') ? p[i] - 'A' + 'a' : p[i]);
+			hex[n] = '\0';
+			return 0;
+		}
+		p += n;
+	}
+	return FTPS_ERR_PROTO;
 }
 
 unsigned parse_feat(const char *text)

@@ -39,8 +39,22 @@ enum ftp_feature {
 	FEAT_EPSV = 1 << 5,
 	FEAT_MFMT = 1 << 6,
 	FEAT_TVFS = 1 << 7,
+	/* Content hashes: HASH (draft-bryan-ftp-hash) per algorithm it lists,
+	 * and the older X commands (ProFTPD mod_digest, others). */
+	FEAT_HASH_SHA256 = 1 << 8,
+	FEAT_HASH_SHA1 = 1 << 9,
+	FEAT_HASH_MD5 = 1 << 10,
+	FEAT_XSHA256 = 1 << 11,
+	FEAT_XSHA1 = 1 << 12,
+	FEAT_XMD5 = 1 << 13,
+	FEAT_XCRC = 1 << 14,
 };
 unsigned parse_feat(const char *text);
+
+/* A hash reply (213 to HASH: "SHA-256 0-49 HEX name"; 2xx to XSHA256 and
+ * friends: "HEX" or "HEX name"): the first token of hex_len hex digits,
+ * lower-cased into hex (hex_len + 1 bytes). 0 or FTPS_ERR_PROTO. */
+int parse_hash_reply(const char *text, size_t hex_len, char *hex);
 
 /* Commands that carry a secret after their verb: PASS, ACCT, and the SITE
  * commands that change a password (SITE PASS, SITE PSWD), any case, leading

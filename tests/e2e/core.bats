@@ -127,10 +127,10 @@ round_trip() {
 	assert_output --partial "Remote working directory: $VSFTPD_ROOT"
 	run ftps_batch "get" "$(vs_url)"
 	assert_failure 1
-	assert_output --partial "ftps: usage: get [-rc] [-P N] REMOTE... [LOCAL]"
+	assert_output --partial "ftps: usage: get [-rc] [-P N] [--verify] REMOTE... [LOCAL]"
 	run ftps_batch "get -x f" "$(vs_url)"
 	assert_failure 1
-	assert_output --partial "ftps: get: unknown option -x; usage: get [-rc] [-P N] REMOTE... [LOCAL]"
+	assert_output --partial "ftps: get: unknown option -x; usage: get [-rc] [-P N] [--verify] REMOTE... [LOCAL]"
 }
 
 @test "help lists every command; help CMD shows its usage" {
@@ -139,7 +139,7 @@ round_trip() {
 	for c in open close user cd pwd ls get put lcd lpwd lls status help quit; do
 		assert_output --regexp "  $c "
 	done
-	assert_output --partial $'usage: get [-rc] [-P N] REMOTE... [LOCAL]\n    download files, globs, directories (-r); -c resumes, -P N in parallel\n    also: mget'
+	assert_output --partial $'usage: get [-rc] [-P N] [--verify] REMOTE... [LOCAL]\n    download files, globs, directories (-r); -c resumes, -P N in parallel,\n    --verify compares the server\'s content hash\n    also: mget'
 	# wrapped at 80 columns, between words
 	run bash -c 'printf "help\n" | "$1" -b - --norc | awk "length > 80"' _ "$FTPS"
 	assert_output ""

@@ -19,10 +19,13 @@ setup() {
 
 vs() { ftps_batch "$1" "ftpes://127.0.0.1:$VSFTPD_PORT/t$BATS_TEST_NUMBER" "${@:2}"; }
 py() { ftps_batch "$1" "ftpes://alice@127.0.0.1:$PYFTPD_PORT/t$BATS_TEST_NUMBER" "${@:2}"; }
-# on SERVER (vs or py), with ROOT its directory for this test
+# on SERVER (vs or py), with ROOT its directory for this test; two
+# statements, not "a && b": bash ignores a failure on the left of && even
+# under errexit, and the first check would pass whatever happened
 both() {
 	local fn=$1
-	"$fn" vs "$VS" && "$fn" py "$PY"
+	"$fn" vs "$VS"
+	"$fn" py "$PY"
 }
 
 lit_files() {
@@ -139,7 +142,7 @@ check_ls_missing() {
 	assert [ ! -e "$VS/a" ]
 	run vs "get --newer x"
 	assert_failure 1
-	assert_output --partial "ftps: get: unknown option --newer; usage: get [-rc] [-P N] REMOTE... [LOCAL]"
+	assert_output --partial "ftps: get: unknown option --newer; usage: get [-rc] [-P N] [--verify] REMOTE... [LOCAL]"
 	echo x >"$VS/f"
 	run vs "get --recursive --continue f"
 	assert_success

@@ -93,6 +93,8 @@ Scenarios (the name selects the misbehaviour; "normal" has none):
                        --fresh-data-tls); answers 226 whatever arrived
   stor-reset           STOR: read 64 KiB, then close the data socket with
                        SO_LINGER 0 (TCP RST); then --final-reply or 226
+  hash-lies            FEAT offers XSHA256, whose answer (ProFTPD's format)
+                       is a hash of other content than the file's
   stor-wait-go         STOR: small receive buffer; after the handshake,
                        read nothing (event "WAITING") until the file
                        --go-file exists, then read the upload as normal: a
@@ -430,8 +432,17 @@ class Session:
         feats = ["EPSV", "PASV", "SIZE", "UTF8"]
         if self.a.mlsd:
             feats.append("MLSD type*;size*;modify*;perm*;")
+        if self.sc == "hash-lies":
+            feats.append("XSHA256")
         self.reply("211-Features:\r\n" + "".join(" %s\r\n" % f for f in feats)
                    + "211 End")
+
+    def cmd_XSHA256(self, arg):
+        if self.sc != "hash-lies":
+            self.reply("500 Unknown command")
+            return
+        # a well-formed answer about other content than the file's
+        self.reply("250-Computing SHA256 digest\r\n250 " + "AB" * 32)
 
     def cmd_OPTS(self, arg):
         self.reply("200 OK")

@@ -53,20 +53,22 @@ print(s.getsockname()[1])'
 # free_port_range N -> "LO HI"
 free_port_range() {
 	"$SERVER_PYTHON" - "${1:-16}" <<-'EOF'
-		import socket, sys
+		import random, socket, sys
 		n = int(sys.argv[1])
-		for attempt in range(200):
-		    s = socket.socket()
-		    s.bind(("127.0.0.1", 0))
-		    base = s.getsockname()[1]
-		    s.close()
-		    if base + n - 1 > 65535:
-		        continue
+		# Below the kernel's ephemeral range (32768 and up by default): a
+		# client connection that just ended leaves its port in TIME_WAIT,
+		# which blocks a later bind even with SO_REUSEADDR, and a full test
+		# run leaves thousands of them there.
+		for attempt in range(500):
+		    base = random.randrange(20000, 32768 - n)
 		    held = []
 		    try:
 		        for p in range(base, base + n):
 		            t = socket.socket()
 		            held.append(t)
+		            # the servers listen with SO_REUSEADDR: a port whose
+		            # earlier connection sits in TIME_WAIT is free for them
+		            t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 		            t.bind(("127.0.0.1", p))
 		    except OSError:
 		        continue

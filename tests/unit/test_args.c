@@ -73,7 +73,8 @@ static void test_words(void)
 }
 
 static const struct long_opt longs[] = {
-	{ "recursive", 'r' }, { "continue", 'c' }, { "parallel", 'P' }, { NULL, 0 }
+	{ "recursive", 'r' }, { "continue", 'c' }, { "parallel", 'P' },
+	{ "dry-run", 'D' }, { "exclude", 'x' }, { NULL, 0 }
 };
 
 #define MAXOPS 4
@@ -110,6 +111,10 @@ static const struct {
 	{ "alrSt", "ls -tS -r -a d", 0, NULL, "tSra", 0, NULL, 1, { "d" } },
 	{ "", "cd -", 0, NULL, "", 0, NULL, 1, { "-" } },
 	{ "", "cd -x", FTPS_ERR_USAGE, "unknown option -x", "", 0, NULL, 0, { NULL } },
+	/* long-only letters (after '@'): the long name works, the letter not */
+	{ "x:@D", "mirror --dry-run a", 0, NULL, "D", 0, NULL, 1, { "a" } },
+	{ "x:@D", "mirror -D a", FTPS_ERR_USAGE, "unknown option -D", "", 0, NULL, 0, { NULL } },
+	{ "x:@D", "mirror -x '*.log' --exclude=tmp a", 0, NULL, "x", 'x', "tmp", 1, { "a" } },
 	/* no template: every word is an operand */
 	{ NULL, "quote -x PASS --y", 0, NULL, "", 0, NULL, 3, { "-x", "PASS", "--y" } },
 	{ NULL, "user bob -secret", 0, NULL, "", 0, NULL, 2, { "bob", "-secret" } },
@@ -147,10 +152,34 @@ static void test_options(void)
 	}
 }
 
+/* Repeated options keep every value, in order. */
+static void test_repeated(void)
+{
+	struct word *w = NULL;
+	int n = 0;
+	const char *err = NULL;
+	CHECK_INT(argv_split_words("mirror -x a -x 'b c' --exclude=d s", &n, &w, &err), 0);
+	struct cmd_args a;
+	char *perr = NULL;
+	CHECK_INT(args_parse("x:", longs, n, w, &a, &perr), 0);
+	free(w);
+	int k = 0;
+	char *const *v = args_values(&a, 'x', &k);
+	CHECK_INT(k, 3);
+	if (k == 3) {
+		CHECK_STR(v[0], "a");
+		CHECK_STR(v[1], "b c");
+		CHECK_STR(v[2], "d");
+	}
+	CHECK_STR(args_value(&a, 'x'), "d");
+	args_free(&a);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
 	test_words();
+	test_repeated();
 	test_options();
 	return check_summary(argv[0]);
 }

@@ -71,7 +71,7 @@ static void entry_add(struct rlist *l, int t)
 	l->v[l->n++] = (struct rentry){
 		xstrdup(tree[t].path), xstrdup(name), tree[t].size == D,
 		tree[t].size == D ? -1 : tree[t].size, tree[t].mtime,
-		!entry_name_is_safe(name),
+		!entry_name_is_safe(name), 0, tree[t].mtime, 0,
 	};
 }
 
@@ -92,7 +92,7 @@ static int fake_rglob(void *ctx, const struct word *w, struct rlist *out)
 	(void)ctx;
 	if (!w->wild) {
 		out->v = xcalloc(1, sizeof(*out->v));
-		out->v[0] = (struct rentry){ xstrdup(w->text), NULL, -1, -1, -1, 0 };
+		out->v[0] = (struct rentry){ xstrdup(w->text), NULL, -1, -1, -1, 0, 0, -1, -1 };
 		const char *slash = strrchr(w->text, '/');
 		out->v[0].name = xstrdup(slash ? slash + 1 : w->text);
 		out->n = 1;
