@@ -190,7 +190,8 @@ static void sort_listing(struct listing *l, const struct ls_opts *o)
 		l->raw[parsed++] = r;
 	}
 	sort_opts = o;
-	qsort(l->v, parsed, sizeof(*l->v), compare_entries);
+	if (parsed > 1)
+		qsort(l->v, parsed, sizeof(*l->v), compare_entries);
 }
 
 static void add_prefix(struct listing *l, const char *prefix)

@@ -17,6 +17,7 @@
 #include "util/sanitize.h"
 #include "util/xmalloc.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -124,9 +125,23 @@ static void netrc_lookup(struct app *a, const char *path, const char *user,
 
 /* Passwords, in order: the URL or `user` command, FTPS_PASSWORD, ~/.netrc,
  * a prompt on the terminal. Anonymous logins need none. */
+/* Parallel transfers reconnect from several threads at once: the trust
+ * decision and the credentials they share are read and written under one
+ * lock. */
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char *password_for(struct app *a, const char *user);
+
 static char *hook_password(void *ctx, const char *user)
 {
-	struct app *a = ctx;
+	pthread_mutex_lock(&shared_lock);
+	char *p = password_for(ctx, user);
+	pthread_mutex_unlock(&shared_lock);
+	return p;
+}
+
+static char *password_for(struct app *a, const char *user)
+{
 	if (a->target.password)
 		return xstrdup(a->target.password);
 	if (a->opt.env_password)
@@ -158,7 +173,10 @@ static enum trust_answer hook_check_cert(void *ctx, const char *host,
 					 uint16_t port,
 					 const struct cert_report *r)
 {
-	return cert_decide(ctx, host, port, r);
+	pthread_mutex_lock(&shared_lock);
+	enum trust_answer ans = cert_decide(ctx, host, port, r);
+	pthread_mutex_unlock(&shared_lock);
+	return ans;
 }
 
 size_t app_netrc_machines(struct app *a, char ***out)
@@ -213,7 +231,9 @@ static int connect_session_how(struct app *a, struct ftp_session *s, int quiet)
 	};
 	int rc = ftp_connect(s, &co);
 	if (rc == 0) {
+		pthread_mutex_lock(&shared_lock);
 		char *user = pick_user(a);
+		pthread_mutex_unlock(&shared_lock);
 		rc = ftp_login(s, user);
 		free(user);
 	}

@@ -184,7 +184,7 @@ static int by_rel(const void *x, const void *y)
 static const struct node *find(const struct tree *t, const char *rel)
 {
 	struct node key = { (char *)rel, 0, 0, 0, 0 };
-	return bsearch(&key, t->v, t->n, sizeof(*t->v), by_rel);
+	return t->n ? bsearch(&key, t->v, t->n, sizeof(*t->v), by_rel) : NULL;
 }
 
 /* rsync's quick check: same size and the same time, within what the
@@ -301,8 +301,10 @@ int mirror_plan(const struct plan_io *io, const struct mirror_opts *o,
 			rc = walk(&ds, dst, "", &dt, 0);
 	}
 	if (rc == 0) {
-		qsort(st.v, st.n, sizeof(*st.v), by_rel);
-		qsort(dt.v, dt.n, sizeof(*dt.v), by_rel);
+		if (st.n)
+			qsort(st.v, st.n, sizeof(*st.v), by_rel);
+		if (dt.n)
+			qsort(dt.v, dt.n, sizeof(*dt.v), by_rel);
 		compare(&st, &dt, o, src, dst, out);
 		if (o->delete)
 			removals(&st, &dt, out);
