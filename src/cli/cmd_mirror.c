@@ -209,23 +209,11 @@ static int execute(struct mirror_run *r, struct mirror_plan *p)
 	return remove_all(r, p, rc);
 }
 
-static void human(int64_t n, char *buf, size_t size)
-{
-	static const char *unit[] = { "bytes", "kB", "MB", "GB", "TB" };
-	double v = (double)n;
-	int u = 0;
-	while (v >= 1000 && u < 4) {
-		v /= 1000;
-		u++;
-	}
-	snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
-}
-
 static void summary(const struct mirror_run *r, const struct mirror_plan *p,
 		    double secs)
 {
 	char bytes[32];
-	human(p->bytes, bytes, sizeof(bytes));
+	human_bytes(p->bytes, bytes, sizeof(bytes));
 	printf("mirror: %zu new, %zu updated, %zu removed, %zu unchanged, %s in "
 	       "%.1f s, %d failed\n", r->counts[MIRROR_NEW], r->counts[MIRROR_UPDATE],
 	       r->counts[MIRROR_REMOVE] + r->counts[MIRROR_REMOVE_DIR], p->unchanged,

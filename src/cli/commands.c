@@ -16,6 +16,7 @@
 #define L ARG_LOCAL
 #define CONN CMD_CONN
 #define CHG (CMD_CONN | CMD_CHANGES_REMOTE)
+#define READ (CMD_CONN | CMD_REPEATABLE)
 
 static const struct long_opt transfer_longs[] = {
 	{ "recursive", 'r' }, { "continue", 'c' }, { "parallel", 'P' },
@@ -66,18 +67,18 @@ const struct command commands[] = {
 	{ "ls", NULL, "alrSt", ls_longs, "[-alrSt] [PATH|GLOB]",
 	  "list remote files sorted by name: -l long form, -a with dot-files, "
 	  "-t by time, -S by size, -r reversed",
-	  0, 1, CONN, LOCAL_NONE, { R }, cmd_ls },
+	  0, 1, READ, LOCAL_NONE, { R }, cmd_ls },
 	{ "dir", NULL, "alrSt", ls_longs, "[-arSt] [PATH|GLOB]",
 	  "list remote files in long form (ls -l)",
-	  0, 1, CONN, LOCAL_NONE, { R }, cmd_dir },
+	  0, 1, READ, LOCAL_NONE, { R }, cmd_dir },
 	{ "nlist", NULL, "", NULL, "[PATH]", "list remote names as the server gives them (NLST)",
-	  0, 1, CONN, LOCAL_NONE, { R }, cmd_nlist },
+	  0, 1, READ, LOCAL_NONE, { R }, cmd_nlist },
 	{ "cd", NULL, "", NULL, "DIR|-", "change the remote directory (-: the previous one)",
-	  1, 1, CONN, LOCAL_NONE, { R }, cmd_cd },
+	  1, 1, READ, LOCAL_NONE, { R }, cmd_cd },
 	{ "cdup", NULL, "", NULL, "", "go to the parent remote directory",
-	  0, 0, CONN, LOCAL_NONE, { 0 }, cmd_cdup },
+	  0, 0, READ, LOCAL_NONE, { 0 }, cmd_cdup },
 	{ "pwd", NULL, "", NULL, "", "print the remote directory",
-	  0, 0, CONN, LOCAL_NONE, { 0 }, cmd_pwd },
+	  0, 0, READ, LOCAL_NONE, { 0 }, cmd_pwd },
 	{ "mkdir", NULL, "p", parents_longs, "[-p] DIR...",
 	  "make remote directories (-p: with parents, no error if they exist)",
 	  1, -1, CHG, LOCAL_NONE, { R }, cmd_mkdir },
@@ -92,9 +93,9 @@ const struct command commands[] = {
 	  "change permissions (SITE CHMOD, octal MODE)",
 	  2, -1, CHG, LOCAL_NONE, { ARG_WORD, R }, cmd_chmod },
 	{ "size", NULL, "", NULL, "PATH...", "show remote file sizes (SIZE)",
-	  1, -1, CONN, LOCAL_NONE, { R }, cmd_size },
+	  1, -1, READ, LOCAL_NONE, { R }, cmd_size },
 	{ "mtime", NULL, "", NULL, "PATH...", "show modification times in local time (MDTM)",
-	  1, -1, CONN, LOCAL_NONE, { R }, cmd_mtime },
+	  1, -1, READ, LOCAL_NONE, { R }, cmd_mtime },
 	{ "cat", NULL, "", NULL, "PATH...", "print remote files on standard output",
 	  1, -1, CONN, LOCAL_NONE, { R }, cmd_cat },
 	{ "quote", NULL, NULL, NULL, "COMMAND...", "send a raw command and show the reply",
@@ -290,6 +291,11 @@ int command_run(struct app *a, int n, struct word *words)
 			app_error("%s: not connected (use \"open HOST\")", c->name);
 	}
 	if (rc == 0)
+		rc = c->run(a, &args);
+	/* A server that died just as the command went out (the idle check
+	 * saw nothing yet): a command that changes nothing runs again. */
+	if (rc == FTPS_ERR_CONNECT && (c->flags & CMD_REPEATABLE) && a->ftp &&
+	    !ftp_is_connected(a->ftp) && app_ensure_connected(a) == 0)
 		rc = c->run(a, &args);
 	if (c->flags & CMD_CHANGES_REMOTE)
 		complete_invalidate();

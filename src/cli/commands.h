@@ -29,6 +29,9 @@ enum cmd_flags {
 	                              * password (open) */
 	CMD_ALIAS = 1 << 5,          /* operands after the first are a command
 	                              * line of their own (alias) */
+	CMD_REPEATABLE = 1 << 6,     /* changes nothing on the server: when the
+	                              * connection turns out dead as it runs,
+	                              * reconnect and run it again */
 };
 
 struct command {

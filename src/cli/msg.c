@@ -22,12 +22,9 @@ void app_error_context(const char *where)
 void app_error(const char *fmt, ...)
 {
 	va_list ap;
-	char *msg = NULL;
 	va_start(ap, fmt);
-	int n = vasprintf(&msg, fmt, ap);
+	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
 	char *safe = sanitize_str(msg);
 	fflush(stdout);
 	fprintf(stderr, "ftps: %s%s\n", error_where ? error_where : "", safe);
@@ -69,3 +66,15 @@ char *host_port(const char *host, uint16_t port)
 				 : xasprintf("%s:%u", host, port);
 }
 
+
+void human_bytes(int64_t n, char *buf, size_t size)
+{
+	static const char *unit[] = { "bytes", "kB", "MB", "GB", "TB" };
+	double v = (double)n;
+	int u = 0;
+	while (v >= 1000 && u < 4) {
+		v /= 1000;
+		u++;
+	}
+	snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
+}

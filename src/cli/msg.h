@@ -2,6 +2,7 @@
 #ifndef FTPS_MSG_H
 #define FTPS_MSG_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -16,5 +17,8 @@ void app_error_context(const char *where);
 int exit_code_for(int err);
 /* "host:port", or "[v6]:port". Newly allocated. */
 char *host_port(const char *host, uint16_t port);
+
+/* "52.4 MB", "980 bytes": sizes in messages, decimal units. */
+void human_bytes(int64_t n, char *buf, size_t size);
 
 #endif

@@ -58,12 +58,9 @@ static void say(const struct plan_io *io, const char *fmt, ...)
 static void say(const struct plan_io *io, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg = NULL;
 	va_start(ap, fmt);
-	int n = vasprintf(&msg, fmt, ap);
+	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
 	io->report(io->ctx, msg);
 	free(msg);
 }

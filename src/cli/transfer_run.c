@@ -52,18 +52,6 @@ static int try_once(struct runner *r, struct ftp_session *s, struct job *jb,
 			       : download_file(r->a, s, jb->src, jb->dst, &o, p);
 }
 
-static void human_bytes(int64_t n, char *buf, size_t size)
-{
-	static const char *unit[] = { "bytes", "kB", "MB", "GB", "TB" };
-	double v = (double)n;
-	int u = 0;
-	while (v >= 1000 && u < 4) {
-		v /= 1000;
-		u++;
-	}
-	snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
-}
-
 /* The wait before retry k (1-based): retry-delay, doubled each time, at
  * most a minute. */
 static long retry_wait_ms(const struct app *a, int k)

@@ -274,8 +274,10 @@ py() { ftps_batch "$1" "ftpes://alice@127.0.0.1:$PYFTPD_PORT/t$BATS_TEST_NUMBER"
 	local listener
 	listener=$(pgrep -o -f "$SERVERDIR/vsftpd/explicit.conf")
 	[[ -n $listener ]]
+	# (the pause lets the reset arrive: a command sent at the very moment
+	# the server dies is run again instead, see CMD_REPEATABLE)
 	run vs "pwd
-!pkill -KILL -P $listener
+!pkill -KILL -P $listener; sleep 0.3
 pwd
 pwd
 cd .
@@ -287,7 +289,7 @@ pwd"
 	assert_equal "$(grep -c "Remote working directory: $VS" <<<"$output")" 4
 	# set reconnect off: stays disconnected
 	run vs "set reconnect off
-!pkill -KILL -P $listener
+!pkill -KILL -P $listener; sleep 0.3
 -pwd
 pwd"
 	assert_failure 1
