@@ -75,8 +75,9 @@ static int backoff(struct app *a, int k)
 }
 
 /* "ftps: get big.iso: <why> at 52.4 MB; retrying in 2 s (2 of 5)", then
- * the wait and a new connection; a failed reconnection is one more
- * retry. 0 once reconnected, else the failure to report. */
+ * the wait and, unless the control connection survived, a new one; a
+ * failed reconnection is one more retry. 0 once ready, else the failure
+ * to report. */
 static int recover(struct runner *r, struct ftp_session *s, const char *what,
 		   struct attempt *t, int rc)
 {
@@ -95,6 +96,11 @@ static int recover(struct runner *r, struct ftp_session *s, const char *what,
 		free(msg);
 		if (backoff(a, t->n) < 0)
 			return FTPS_ERR_INTERRUPTED;
+		/* Only the data channel broke: the control connection goes on
+		 * (as lftp does); a server or proxy that refuses new logins
+		 * for a while does not stop the transfer. */
+		if (ftp_is_connected(s) && ftp_check_idle(s) == 0)
+			return 0;
 		rc = app_reconnect(a, s, a->remote_cwd);
 		if (rc == 0)
 			return 0;

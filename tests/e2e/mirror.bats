@@ -280,7 +280,7 @@ check_mirror_put() {
 	echo z >"$s/z.txt"
 	echo mine >src/extra.txt
 	start_faultproxy "$VSFTPD_PORT" "$VSFTPD_PASV_LO" "$VSFTPD_PASV_HI" \
-		--cut data:down:50000 --refuse-after-cut forever
+		--cut data:down:50000 --cut-session --refuse-after-cut forever
 	run ftps_batch $'set retry-delay 0\nmirror -e src' --trust-fingerprint "$SERVER_PIN" \
 		"ftpes://$FAULTPROXY_HOST:$FAULTPROXY_PORT/t$BATS_TEST_NUMBER"
 	assert_failure 3

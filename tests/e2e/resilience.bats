@@ -187,9 +187,21 @@ big_files() {
 	assert_equal "$(grep -c '^CUT data' "$FAULTPROXY_EVENTS")" 4
 }
 
-@test "retries exhausted (every reconnect refused): exit 3 quickly, .part kept, a clear last line" {
+@test "a data connection cut while the control connection lives: the retry goes on over the same login" {
 	big_files
+	# new logins are refused: only a retry on the same control connection works
 	proxy_vs --cut data:down:5M --refuse-after-cut forever
+	run fp_vs $'set retry-delay 0\nget big50' -v
+	assert_success
+	cmp "$VSFTPD_ROOT/big50" big50
+	assert_equal "$(grep -c -- '--> USER' <<<"$output")" 1
+	assert_output --partial "done after 1 retry"
+	assert_equal "$(grep -c '^REFUSED' "$FAULTPROXY_EVENTS")" 0
+}
+
+@test "retries exhausted (the link drops, every reconnect refused): exit 3 quickly, .part kept, a clear last line" {
+	big_files
+	proxy_vs --cut data:down:5M --cut-session --refuse-after-cut forever
 	local t0=$SECONDS
 	run fp_vs $'set retry-delay 0\nget big50'
 	assert_failure 3
