@@ -33,6 +33,7 @@ struct mirror_run {
 	struct mirror_opts o;
 	int dry_run, verbose, parallel, resume, max_delete;
 	const char *src, *dst;
+	char *dst_owned;
 	size_t counts[MIRROR_REMOVE_DIR + 1];
 	int failed;
 };
@@ -86,9 +87,22 @@ static int parse(struct mirror_run *r, const struct cmd_args *args)
 		return FTPS_ERR_USAGE;
 	}
 	r->src = args_text(args, 0);
-	r->dst = args->argc > 1 ? args_text(args, 1) : path_base(r->src);
-	if (!*r->dst || !strcmp(r->dst, "/") || !strcmp(r->dst, ".") ||
-	    !strcmp(r->dst, "..")) {
+	if (args->argc > 1) {
+		r->dst = args_text(args, 1);
+		return 0;
+	}
+	/* The default target is the source's last name; one that would be
+	 * the current directory or its parent ("src/.", "a/../", "./") is
+	 * refused: with -e it would be emptied. */
+	size_t n = strlen(r->src);
+	while (n > 0 && r->src[n - 1] == '/')
+		n--;
+	const char *slash = memrchr(r->src, '/', n);
+	const char *base = slash ? slash + 1 : r->src;
+	size_t bl = n - (size_t)(base - r->src);
+	r->dst_owned = xstrndup(base, bl);
+	r->dst = r->dst_owned;
+	if (!bl || !strcmp(r->dst, ".") || !strcmp(r->dst, "..")) {
 		app_error("mirror: %s: give a TARGET", r->src);
 		return FTPS_ERR_USAGE;
 	}
@@ -150,7 +164,7 @@ static int remove_all(struct mirror_run *r, const struct mirror_plan *p, int rc)
 	size_t n = count_removals(p);
 	if (!n)
 		return rc;
-	if (rc < 0 || r->failed) {
+	if (rc < 0 || r->failed || p->incomplete) {
 		printf("mirror: not deleting anything: the run had failures\n");
 		return rc < 0 ? rc : FTPS_ERR_REFUSED;
 	}
@@ -174,9 +188,16 @@ static int remove_all(struct mirror_run *r, const struct mirror_plan *p, int rc)
 
 /* New and updated files are counted once they arrived: the k-th transfer
  * step is the k-th job. */
-static void count_transfers(struct mirror_run *r, const struct mirror_plan *p)
+static void count_transfers(struct mirror_run *r, struct mirror_plan *p)
 {
 	size_t k = 0;
+	r->failed = 0;
+	p->bytes = 0;
+	for (size_t j = 0; j < p->jobs.n; j++) {
+		r->failed += p->jobs.v[j].failed != 0;
+		if (!p->jobs.v[j].failed && p->jobs.v[j].size > 0)
+			p->bytes += p->jobs.v[j].size;
+	}
 	for (size_t i = 0; i < p->n; i++) {
 		enum mirror_action act = p->v[i].act;
 		if (act != MIRROR_NEW && act != MIRROR_UPDATE)
@@ -199,13 +220,17 @@ static int execute(struct mirror_run *r, struct mirror_plan *p)
 		if (rc == 0 && st->act == MIRROR_MKDIR)
 			r->counts[st->act]++;
 	}
+	/* Until the runner says otherwise, a job is not done. */
+	for (size_t j = 0; j < p->jobs.n; j++)
+		p->jobs.v[j].failed = 1;
 	if (rc == 0 && p->jobs.n > 0) {
 		struct run_opts ro = { r->resume, r->parallel, 0 };
 		int failures = 0;
 		rc = run_jobs_counted(r->a, &p->jobs, &ro, &failures);
-		r->failed = failures;
-		count_transfers(r, p);
 	}
+	count_transfers(r, p);
+	if (p->incomplete && !r->failed)
+		r->failed = (int)p->incomplete;
 	return remove_all(r, p, rc);
 }
 
@@ -242,8 +267,10 @@ int cmd_mirror(struct app *a, const struct cmd_args *args)
 {
 	struct mirror_run r = { .a = a };
 	int rc = parse(&r, args);
-	if (rc < 0)
+	if (rc < 0) {
+		free(r.dst_owned);
 		return rc;
+	}
 	r.o.max_entries = a->settings.max_entries;
 	if (args_has(args, 'C')) {
 		if (ftp_hash_best(a->ftp) == FTP_HASH_NONE) {
@@ -267,6 +294,7 @@ int cmd_mirror(struct app *a, const struct cmd_args *args)
 	remote_io_clear(&rio);
 	if (rc < 0) {
 		app_error("mirror: nothing changed: the trees could not be listed");
+		free(r.dst_owned);
 		return rc;
 	}
 	if (r.dry_run)
@@ -277,5 +305,6 @@ int cmd_mirror(struct app *a, const struct cmd_args *args)
 	if (r.dry_run)
 		printf("mirror: dry run: nothing changed\n");
 	mirror_plan_clear(&p);
+	free(r.dst_owned);
 	return rc < 0 ? rc : r.failed ? FTPS_ERR_REFUSED : 0;
 }

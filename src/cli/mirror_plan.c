@@ -21,6 +21,7 @@ struct tree {
 	struct node *v;
 	size_t n;
 	size_t seen;    /* entries listed, against max_entries */
+	int remote_side;/* the source is remote: the target is local */
 };
 
 /* A walk of one side. */
@@ -29,6 +30,7 @@ struct side {
 	const struct mirror_opts *o;
 	int remote;
 	int source;     /* the source side reports what it skips */
+	size_t *incomplete; /* what cannot be mirrored, counted */
 };
 
 static char *join(const char *dir, const char *name)
@@ -100,6 +102,7 @@ static int walk_remote(const struct side *s, const char *root, const char *rel,
 		char *r = join(rel, e->name);
 		if (e->unsafe) {
 			report(s, "mirror: skipping an unsafe name from the server in %s", *rel ? rel : ".");
+			++*s->incomplete;
 		} else if (excluded(s->o, r, e->is_dir == 1)) {
 			/* not ours to copy or remove */
 		} else if (e->is_link) {
@@ -240,36 +243,90 @@ static void add_job(struct mirror_plan *p, const char *src, const char *dst,
 	 * the exact one with the transfer. */
 	int64_t mtime = !reverse && n->prec == 0 ? n->mtime : -1;
 	j->v[j->n++] = (struct job){ join(src, n->rel), join(dst, n->rel), n->size,
-				     mtime, 0, 0 };
+				     mtime, 0, 0, 1 };
 	if (n->size > 0)
 		p->bytes += n->size;
 }
 
+/* Is rel inside one of the directories left alone? */
+static int under(char **dirs, size_t n, const char *rel)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(dirs[i]);
+		if (!strncmp(rel, dirs[i], l) && rel[l] == '/')
+			return 1;
+	}
+	return 0;
+}
+
+/* A target entry of another type where the source has a file or a
+ * directory (a file, a link, a directory): it is reported and left
+ * alone, with everything the source has below it; the run fails and
+ * removes nothing. Never followed, never replaced. */
+static int conflict(const struct node *s, const struct node *d,
+		    const struct plan_io *io, struct mirror_plan *p)
+{
+	if (!d || (s->type == 'd' ? d->type == 'd' : d->type == 'f'))
+		return 0;
+	char *msg = xasprintf("mirror: %s: the target has a %s where the source has "
+			      "a %s; left alone", s->rel,
+			      d->type == 'd' ? "directory" : d->type == 'l'
+			      ? "symbolic link or special file" : "file",
+			      s->type == 'd' ? "directory" : "file");
+	io->report(io->ctx, msg);
+	free(msg);
+	p->incomplete++;
+	return 1;
+}
+
 /* Sources against targets: what to make, what to copy. */
 static void compare(const struct tree *st, const struct tree *dt,
-		    const struct mirror_opts *o, const char *src, const char *dst,
-		    struct mirror_plan *p)
+		    const struct mirror_opts *o, const struct plan_io *io,
+		    const char *src, const char *dst, struct mirror_plan *p)
 {
+	char **skip = NULL;
+	size_t nskip = 0;
 	for (size_t i = 0; i < st->n; i++) {
 		const struct node *s = &st->v[i];
 		const struct node *d = find(dt, s->rel);
-		if (s->type == 'l')
+		if (s->type == 'l' || under(skip, nskip, s->rel))
 			continue;
+		if (conflict(s, d, io, p)) {
+			skip = xrealloc(skip, (nskip + 1) * sizeof(*skip));
+			skip[nskip++] = s->rel;
+			continue;
+		}
 		if (s->type == 'd') {
-			if (!d || d->type != 'd')
+			if (!d)
 				add_step(p, MIRROR_MKDIR, s->rel);
 			continue;
 		}
-		if (d && d->type == 'f' && (o->only_missing || same(s, d, o, src, dst) ||
-					    (o->only_newer && !source_newer(s, d)))) {
+		if (d && (o->only_missing || same(s, d, o, src, dst) ||
+			  (o->only_newer && !source_newer(s, d)))) {
 			p->unchanged++;
 			continue;
 		}
-		if (o->only_missing && d)
-			continue;
 		add_step(p, d ? MIRROR_UPDATE : MIRROR_NEW, s->rel);
 		add_job(p, src, dst, s, o->reverse);
 	}
+	free(skip);
+}
+
+/* Our own leftovers in a local target: a download's NAME.part (kept for
+ * -c) and private .ftps-XXXXXX names are not the target's files. */
+static int ours(const struct tree *st, const char *rel)
+{
+	const char *base = strrchr(rel, '/');
+	base = base ? base + 1 : rel;
+	if (!strncmp(base, ".ftps-", 6))
+		return 1;
+	size_t n = strlen(rel);
+	if (n <= 5 || strcmp(rel + n - 5, ".part"))
+		return 0;
+	char *whole = xstrndup(rel, n - 5);
+	const struct node *s = find(st, whole);
+	free(whole);
+	return s && s->type == 'f';
 }
 
 /* Targets the source lacks, children before their directories. */
@@ -281,8 +338,27 @@ static void removals(const struct tree *st, const struct tree *dt,
 		const struct node *s = find(st, d->rel);
 		if (s && (s->type == d->type || (s->type != 'd' && d->type != 'd')))
 			continue;
+		if (st->remote_side && ours(st, d->rel))
+			continue;
 		add_step(p, d->type == 'd' ? MIRROR_REMOVE_DIR : MIRROR_REMOVE, d->rel);
 	}
+}
+
+/* The source root must be a directory: a file (or a name some server
+ * lists as an empty directory) must not look like an empty tree that -e
+ * would mirror by removing everything. */
+static int source_is_dir(const struct plan_io *io, const struct mirror_opts *o,
+			 const char *src)
+{
+	struct stat sb;
+	int dir = o->reverse ? io->lstat(io->ctx, src, &sb, 1) == 0 && S_ISDIR(sb.st_mode)
+			     : io->ris_dir(io->ctx, src);
+	if (!dir) {
+		char *msg = xasprintf("mirror: %s: not a directory", src);
+		io->report(io->ctx, msg);
+		free(msg);
+	}
+	return dir;
 }
 
 int mirror_plan(const struct plan_io *io, const struct mirror_opts *o,
@@ -290,9 +366,11 @@ int mirror_plan(const struct plan_io *io, const struct mirror_opts *o,
 {
 	memset(out, 0, sizeof(*out));
 	out->jobs.upload = o->reverse;
-	struct side ss = { io, o, !o->reverse, 1 }, ds = { io, o, o->reverse, 0 };
+	struct side ss = { io, o, !o->reverse, 1, &out->incomplete };
+	struct side ds = { io, o, o->reverse, 0, &out->incomplete };
 	struct tree st = { 0 }, dt = { 0 };
-	int rc = walk(&ss, src, "", &st, 0);
+	st.remote_side = !o->reverse;
+	int rc = source_is_dir(io, o, src) ? walk(&ss, src, "", &st, 0) : FTPS_ERR_ARG;
 	struct stat sb;
 	if (rc == 0) {
 		out->target_missing = o->reverse ? !io->ris_dir(io->ctx, dst)
@@ -305,7 +383,7 @@ int mirror_plan(const struct plan_io *io, const struct mirror_opts *o,
 			qsort(st.v, st.n, sizeof(*st.v), by_rel);
 		if (dt.n)
 			qsort(dt.v, dt.n, sizeof(*dt.v), by_rel);
-		compare(&st, &dt, o, src, dst, out);
+		compare(&st, &dt, o, io, src, dst, out);
 		if (o->delete)
 			removals(&st, &dt, out);
 	}

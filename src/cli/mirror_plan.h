@@ -47,6 +47,10 @@ struct mirror_plan {
 	size_t unchanged;      /* files already up to date */
 	int64_t bytes;         /* to transfer (sizes known from listings) */
 	int target_missing;    /* the target root itself must be made */
+	size_t incomplete;     /* entries that cannot be mirrored (unsafe names,
+	                        * a file where a directory goes, links in the
+	                        * target): reported, they fail the run and
+	                        * stop every removal */
 };
 
 /* The plan for copying src into dst (remote into local, or local into

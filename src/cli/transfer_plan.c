@@ -69,7 +69,7 @@ static void jobs_add(struct jobs *j, char *src, char *dst, int64_t size,
 		     int64_t mtime)
 {
 	j->v = xrealloc(j->v, (j->n + 1) * sizeof(*j->v));
-	j->v[j->n++] = (struct job){ src, dst, size, mtime, 0, 0 };
+	j->v[j->n++] = (struct job){ src, dst, size, mtime, 0, 0, 0 };
 }
 
 void jobs_clear(struct jobs *j)

@@ -22,6 +22,9 @@ struct job {
 	int64_t size, mtime; /* from a listing, else -1 */
 	int part_taken;      /* see struct xfer_opts */
 	int failed;          /* set by the runner when it failed for good */
+	int mirror;          /* planned by mirror: the target is out of date,
+	                      * never "complete" because of its size, and an
+	                      * upload never appends to it */
 };
 
 struct jobs {

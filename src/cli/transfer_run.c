@@ -41,7 +41,10 @@ static int try_once(struct runner *r, struct ftp_session *s, struct job *jb,
 		    struct progress *p, struct attempt *t)
 {
 	struct xfer_opts o = {
-		.resume = r->o->resume || t->n > 0, .size = t->size,
+		/* An upload planned by mirror replaces a stale file: it never
+		 * appends to it, except to what this very run sent. */
+		.resume = (r->o->resume && !(jb->mirror && r->jobs->upload)) || t->n > 0,
+		.out_of_date = jb->mirror, .size = t->size,
 		.mtime = t->mtime, .part_taken = jb->part_taken, .retry = t->n > 0,
 		.seen_size = &t->size, .seen_mtime = &t->mtime,
 		.quiet_failure = 1, .engine_failed = &t->engine_failed,

@@ -138,7 +138,8 @@ struct partial {
 /* An existing partial file we may continue: a regular file of ours with no
  * other name, opened without following a link or blocking on a FIFO. -1
  * (after a warning when something else sits there) otherwise. */
-static int open_for_resume(const char *path, int64_t remote_size, int64_t *offset)
+static int open_for_resume(const char *path, int64_t remote_size,
+			   int64_t remote_mtime, int64_t *offset)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
@@ -157,6 +158,14 @@ static int open_for_resume(const char *path, int64_t remote_size, int64_t *offse
 	}
 	if (remote_size >= 0 && st.st_size > remote_size) {
 		app_error("get: %s: partial file is larger than the remote one; "
+			  "starting over", path);
+		close(fd);
+		return -1;
+	}
+	/* Written before the remote file last changed: part of an older
+	 * version, whatever its size says. */
+	if (remote_mtime >= 0 && st.st_mtime < remote_mtime) {
+		app_error("get: %s: partial file is older than the remote one; "
 			  "starting over", path);
 		close(fd);
 		return -1;
@@ -188,13 +197,14 @@ static int create_partial(struct partial *p, const char *local, int private_name
 }
 
 static int partial_open(struct partial *p, const char *local,
-			const struct xfer_opts *o, int64_t remote_size)
+			const struct xfer_opts *o, int64_t remote_size,
+			int64_t remote_mtime)
 {
 	memset(p, 0, sizeof(*p));
 	p->fd = -1;
 	p->path = partial_name(local);
 	if (o->resume && !o->part_taken)
-		p->fd = open_for_resume(p->path, remote_size, &p->offset);
+		p->fd = open_for_resume(p->path, remote_size, remote_mtime, &p->offset);
 	if (p->fd >= 0)
 		return 0;
 	p->offset = 0;
@@ -209,7 +219,8 @@ static int already_complete(struct ftp_session *s, const char *remote,
 {
 	struct stat st;
 	*size = o->size;
-	if (!o->resume || lstat(local, &st) < 0 || !S_ISREG(st.st_mode))
+	if (!o->resume || o->out_of_date || lstat(local, &st) < 0 ||
+	    !S_ISREG(st.st_mode))
 		return 0;
 	*size = size_for_resume(s, remote, o);
 	return *size >= 0 && st.st_size == *size;
@@ -326,7 +337,7 @@ int download_file(struct app *a, struct ftp_session *s, const char *remote,
 	if (!ftp_is_connected(s))
 		return engine_failure(o, s, "get", remote, FTPS_ERR_CONNECT);
 	struct partial part;
-	int rc = partial_open(&part, local, o, facts.size);
+	int rc = partial_open(&part, local, o, facts.size, facts.mtime);
 	if (rc < 0) {
 		free(part.path);
 		return rc;

@@ -28,6 +28,9 @@ struct xfer_opts {
 	                      * the network (quiet_failure: not yet reported) */
 	int64_t *done_bytes; /* where the file stands after the attempt: bytes
 	                      * in the .part, or sent in all (may be NULL) */
+	int out_of_date;     /* the target is known to be stale (mirror): a
+	                      * local file of the remote size is not taken as
+	                      * complete */
 	int verify;          /* --verify: compare the server's content hash
 	                      * (HASH, XSHA256...) with ours before a download
 	                      * replaces anything, after an upload */

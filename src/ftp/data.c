@@ -7,6 +7,7 @@
 #include "util/xmalloc.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,26 @@ static int pipelined_passive(struct ftp_session *s, struct data_conn *d,
 	return 0;
 }
 
+/* A transfer command refused while our data connection was already open
+ * (pipelined EPSV): pyftpdlib then answers the closing of that connection
+ * with one more reply ("226 Transfer complete"). Left unread, it would be
+ * taken for the answer to the next command, and every reply after it
+ * would be one step behind. Read it if it comes, within a moment. */
+static void drain_stray(struct ftp_session *s)
+{
+	char keep[sizeof(s->err)];
+	memcpy(keep, s->err, sizeof(keep));
+	struct ftp_reply last = s->last;
+	memset(&s->last, 0, sizeof(s->last));
+	struct pollfd p = { .fd = s->fd, .events = POLLIN };
+	if (s->fd >= 0 && (s->rbuf.len > 0 || (s->tls && tls_buffered(s->tls)) ||
+			   poll(&p, 1, 200) > 0))
+		ftp_check_idle(s); /* reads and traces it; a hang-up drops */
+	ftp_reply_clear(&s->last);
+	s->last = last;
+	memcpy(s->err, keep, sizeof(keep));
+}
+
 static int data_start(struct ftp_session *s, struct data_conn *d,
 		      const char *cmd, struct prelude *pre)
 {
@@ -211,7 +232,11 @@ static int data_start(struct ftp_session *s, struct data_conn *d,
 	if (rc < 0)
 		goto fail;
 	if (rc / 100 != 1) {
+		int connected = d->fd >= 0;
 		rc = ftp_fail(s, FTPS_ERR_REFUSED, "%s", ftp_reply_msg(s));
+		data_close(d);
+		if (connected)
+			drain_stray(s);
 		goto fail;
 	}
 	if (listen_fd >= 0) {

@@ -95,3 +95,13 @@ pf() {
 	assert_success
 	assert_equal "$(grep -c -- '--> RETR\|--> STOR' <<<"$output")" 0
 }
+
+@test "proftpd: a source that is a file (MLSD says 550) is refused; mirror -e does not empty the target" {
+	echo notadir >"$PF/-rf"
+	mkdir backup
+	echo 1 >backup/f1
+	run pf "mirror -e -- -rf backup"
+	assert_failure
+	assert_output --partial "mirror: -rf: not a directory"
+	assert_equal "$(cat backup/f1)" 1
+}

@@ -380,3 +380,90 @@ make_40() {
 	assert_equal "$(cat src/a.txt)" 'local a, another size'
 	cmp "$s/b.txt" src/b.txt
 }
+
+# --- found by probing: each of these lost or misplaced files before ---------
+
+@test "a default target that would be . or .. is refused; nothing is removed" {
+	mkdir -p "$VS/src/sub" keep/child
+	echo s >"$VS/src/sub/f"
+	echo precious >keep/important
+	cd keep/child
+	for src in 'src/sub/../' 'src/./' './' 'src/sub/..'; do
+		run vs "mirror -e $src"
+		assert_failure 1
+		assert_output --partial "give a TARGET"
+	done
+	assert_equal "$(cat ../important)" precious
+	assert [ -d . ]
+}
+
+@test "a source that is a file, not a directory: refused, the target is not emptied" {
+	echo notadir >"$VS/plain"
+	mkdir backup
+	echo 1 >backup/f1
+	run vs "mirror -e plain backup"
+	assert_failure
+	assert_output --partial "mirror: plain: not a directory"
+	assert_equal "$(cat backup/f1)" 1
+}
+
+@test "an unsafe server name is skipped, fails the run, and its local namesake is not removed" {
+	mkdir -p "$VS/src" src
+	printf 'x\n' >"$VS/src/tab"$'\t'"x"
+	echo y >"$VS/src/ok"
+	printf 'mine\n' >src/tab$'\t'x
+	run vs "mirror -e src"
+	assert_failure 1
+	assert_output --partial "skipping an unsafe name"
+	assert_output --partial "not deleting anything"
+	assert [ -e src/tab$'\t'x ]
+	cmp "$VS/src/ok" src/ok
+}
+
+@test "a symbolic link in the target where the source has a directory is left alone, never followed" {
+	mkdir -p "$VS/src/sub" tgt outside
+	echo a >"$VS/src/sub/a"
+	echo keep >outside/keep
+	ln -s "$PWD/outside" tgt/sub
+	run vs "mirror -e src tgt"
+	assert_failure 1
+	assert_output --partial "mirror: sub: the target has a symbolic link or special file where the source has a directory; left alone"
+	run ls outside
+	assert_output keep
+	assert [ -L tgt/sub ]
+}
+
+@test "-c never takes a stale same-size target for complete: mirror -c and mirror -R -c replace it" {
+	mkdir -p "$VS/dn" up "$VS/upt"
+	echo NEWDATA1 >"$VS/dn/f"
+	mkdir dt
+	echo OLDOLD12 >dt/f
+	touch -d 2020-01-01 dt/f
+	run vs "mirror -c dn dt"
+	assert_success
+	cmp "$VS/dn/f" dt/f
+	echo NEWDATA1 >up/g
+	echo oldold12 >"$VS/upt/g"
+	touch -d 2020-01-01 "$VS/upt/g"
+	run vs "mirror -R -c up upt"
+	assert_success
+	cmp up/g "$VS/upt/g"
+}
+
+@test "a .part left by an interrupted run is ours: mirror -e keeps it for -c and exits 0" {
+	mkdir -p "$VS/src" src
+	random_file "$VS/src/big" 100000
+	head -c 40000 "$VS/src/big" >src/big.part
+	run vs "mirror -e -c src"
+	assert_success
+	cmp "$VS/src/big" src/big
+	refute_output --partial "removed big.part"
+}
+
+@test "pyftpdlib: a refused RETR after the data connection opened does not put the replies out of step" {
+	echo good >"$PY/good"
+	run py "-get nosuch
+get good"
+	assert_success
+	cmp "$PY/good" good
+}
