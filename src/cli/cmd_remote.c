@@ -113,6 +113,8 @@ struct ls_opts {
 	int longform, all, by_time, by_size, reverse;
 	const char *pattern; /* keep only names matching it (a glob) */
 	const char *prefix;  /* shown before each name ("dir/") */
+	const char *named;   /* a path typed in full: its own entry shows even
+	                      * when it starts with a dot (ls .hidden) */
 };
 
 static int keep_entry(const struct ftp_entry *e, const struct ls_opts *o)
@@ -121,6 +123,9 @@ static int keep_entry(const struct ftp_entry *e, const struct ls_opts *o)
 		return 0;
 	if (o->pattern)
 		return fnmatch(o->pattern, e->name, FNM_PERIOD) == 0;
+	if (o->named && (!strcmp(e->name, o->named) ||
+			 !strcmp(path_base(e->name), path_base(o->named))))
+		return 1;
 	return o->all || e->name[0] != '.';
 }
 
@@ -330,6 +335,7 @@ static int list_common(struct app *a, const char *cmd, const struct cmd_args *ar
 		.by_size = args_has(args, 'S'), .reverse = args_has(args, 'r'),
 	};
 	const struct word *w = args->argc ? &args->argv[0] : NULL;
+	o.named = w && !w->wild ? w->text : NULL;
 	if (!w || !w->wild)
 		return list_one(a, cmd, w ? w->text : NULL, &o);
 	int rc = list_glob(a, cmd, w, &o);
@@ -447,26 +453,58 @@ static int rm_tree(struct app *a, const char *dir, int depth, size_t *seen)
 	return rc;
 }
 
+/* "rm -r ..", "rm -r .", "rm -r /": never, as GNU rm refuses. */
+static int rm_refused(const char *path)
+{
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	const char *slash = memrchr(path, '/', n);
+	const char *base = slash ? slash + 1 : path;
+	size_t bl = n - (size_t)(base - path);
+	if ((bl == 1 && base[0] == '.') || (bl == 2 && !strncmp(base, "..", 2)) ||
+	    (n == 1 && path[0] == '/')) {
+		app_error("rm: refusing to remove '%s'", path);
+		return 1;
+	}
+	return 0;
+}
+
+/* One matched path: a file, or with -r a directory emptied first. A
+ * directory without -r is said so, and the other matches still go. */
+static int rm_one(struct app *a, const struct rentry *e, int recursive)
+{
+	if (rm_refused(e->path))
+		return FTPS_ERR_USAGE;
+	if (!recursive && e->is_dir == 1) {
+		app_error("rm: %s: is a directory (use rm -r)", e->path);
+		return FTPS_ERR_USAGE;
+	}
+	int rc = ftp_delete(a->ftp, e->path);
+	/* DELE refuses directories: with -r, empty them first. */
+	if (rc < 0 && recursive && e->is_dir != 0 && ftp_is_connected(a->ftp))
+		return rm_tree(a, e->path, 0, &(size_t){ 0 });
+	return rc < 0 ? report(a, "rm", e->path, rc) : 0;
+}
+
 int cmd_rm(struct app *a, const struct cmd_args *args)
 {
-	int recursive = args_has(args, 'r'), rc = 0;
-	for (int i = 0; i < args->argc && rc == 0; i++) {
+	int recursive = args_has(args, 'r'), failed = 0;
+	for (int i = 0; i < args->argc && ftp_is_connected(a->ftp); i++) {
 		struct rlist l;
-		rc = remote_glob(a->ftp, &args->argv[i], &l);
+		int rc = remote_glob(a->ftp, &args->argv[i], &l);
 		if (rc < 0 && rc != FTPS_ERR_ARG && rc != FTPS_ERR_USAGE)
 			report(a, "rm", args_text(args, i), rc);
-		for (size_t k = 0; k < l.n && rc == 0; k++) {
-			rc = ftp_delete(a->ftp, l.v[k].path);
-			/* DELE refuses directories: with -r, empty them first. */
-			if (rc < 0 && recursive && l.v[k].is_dir != 0 &&
-			    ftp_is_connected(a->ftp))
-				rc = rm_tree(a, l.v[k].path, 0, &(size_t){ 0 });
-			else if (rc < 0)
-				report(a, "rm", l.v[k].path, rc);
+		if (rc < 0 && !failed)
+			failed = rc;
+		for (size_t k = 0; k < l.n && ftp_is_connected(a->ftp); k++) {
+			rc = rm_one(a, &l.v[k], recursive);
+			if (rc < 0 && !failed)
+				failed = rc;
 		}
 		rlist_clear(&l);
 	}
-	return rc;
+	return failed ? failed : ftp_is_connected(a->ftp) ? 0 : FTPS_ERR_CONNECT;
 }
 
 int cmd_rename(struct app *a, const struct cmd_args *args)

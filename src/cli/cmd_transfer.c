@@ -71,6 +71,10 @@ static int transfer(struct app *a, const struct cmd_args *args, int upload,
 	}
 	struct jobs j = { 0 };
 	rc = plan(a, args, upload, &j);
+	/* Only directories matched (get dir* without -r): each was said so,
+	 * and a script must not go on as if the files had come. */
+	if (rc == 0 && j.n == 0 && !args_has(args, 'r'))
+		rc = FTPS_ERR_USAGE;
 	if (rc == 0 && j.n > 0)
 		rc = run_jobs(a, &j, &ro);
 	jobs_clear(&j);

@@ -2,6 +2,7 @@
 #include "cli/app.h"
 #include "cli/msg.h"
 #include "cli/commands.h"
+#include "cli/history.h"
 #include "cli/repl.h"
 #include "cli/argv.h"
 #include "util/buf.h"
@@ -65,9 +66,15 @@ const char *app_alias_command(struct app *a, const char *name)
 int cmd_alias(struct app *a, const struct cmd_args *args)
 {
 	if (args->argc == 0) {
-		for (size_t i = 0; i < a->aliases.n; i++)
-			printf("alias %s %s\n", a->aliases.v[i].name,
-			       a->aliases.v[i].expansion);
+		/* The same rule as the echo and the history: no password. */
+		for (size_t i = 0; i < a->aliases.n; i++) {
+			char *line = xasprintf("alias %s %s", a->aliases.v[i].name,
+					       a->aliases.v[i].expansion);
+			char *shown = history_scrub(a, line);
+			puts(shown);
+			free(shown);
+			free_secret(line);
+		}
 		return 0;
 	}
 	if (args->argc == 1)

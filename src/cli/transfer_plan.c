@@ -174,14 +174,23 @@ static int by_string(const void *x, const void *y)
 /* A server directory may hold both "x" and "x.part": then x's partial name
  * is a file this very transfer writes, and x must use a private temporary
  * name (and must never resume from x.part, which is the other file). */
-static void mark_taken_partials(const struct plan_io *io, struct jobs *j)
+static int mark_taken_partials(const struct plan_io *io, struct jobs *j)
 {
 	if (j->upload || j->n < 2)
-		return;
+		return 0;
 	char **dst = xcalloc(j->n, sizeof(*dst));
 	for (size_t i = 0; i < j->n; i++)
 		dst[i] = j->v[i].dst;
 	qsort(dst, j->n, sizeof(*dst), by_string);
+	/* Two remote files for one local name (get d* /sub/f.txt): the
+	 * second would silently replace the first. */
+	for (size_t i = 1; i < j->n; i++)
+		if (!strcmp(dst[i], dst[i - 1])) {
+			say(io, "get: several remote files would be saved as %s; "
+			    "nothing transferred", dst[i]);
+			free(dst);
+			return FTPS_ERR_USAGE;
+		}
 	for (size_t i = 0; i < j->n; i++) {
 		char *part = io->partial_name(j->v[i].dst);
 		j->v[i].part_taken = bsearch(&part, dst, j->n, sizeof(*dst),
@@ -189,6 +198,7 @@ static void mark_taken_partials(const struct plan_io *io, struct jobs *j)
 		free(part);
 	}
 	free(dst);
+	return 0;
 }
 
 /* Where get's operands go: into an existing local directory named last,
@@ -254,10 +264,10 @@ int plan_get(const struct plan_io *io, const struct plan_opts *o, int argc,
 			rc = get_entry(&w, &argv[i], &l.v[k], target_dir, rename_to);
 		list_clear(&l);
 	}
+	if (rc == 0)
+		rc = mark_taken_partials(io, out);
 	if (rc < 0)
 		jobs_clear(out);
-	else
-		mark_taken_partials(io, out);
 	return rc;
 }
 

@@ -127,7 +127,7 @@ static int run_one(struct runner *r, struct ftp_session *s,
 			rc = recover(r, s, what, &t, rc);
 		if (!retry || rc < 0) {
 			xfer_report(s, cmd, jb->src, rc);
-			if (retry && t.n > 0)
+			if (retry && t.n > 0 && rc != FTPS_ERR_INTERRUPTED)
 				app_error("%s: gave up after %d retr%s", what, t.n,
 					  t.n == 1 ? "y" : "ies");
 			break;

@@ -334,6 +334,10 @@ int download_file(struct app *a, struct ftp_session *s, const char *remote,
 	struct ftp_facts facts = { o->size, o->mtime, 1, a->settings.preserve };
 	if (already_complete(s, remote, local, o, &facts.size))
 		return 0;
+	/* Resuming needs the size first: a partial file larger than the
+	 * remote one (the file shrank) must start over, not REST past it. */
+	if (o->resume && facts.size < 0)
+		facts.size = size_for_resume(s, remote, o);
 	if (!ftp_is_connected(s))
 		return engine_failure(o, s, "get", remote, FTPS_ERR_CONNECT);
 	struct partial part;

@@ -88,7 +88,7 @@ time_pwd() {
 
 @test "faultproxy: --refuse-after-cut forever: the next connection fails (exit 3)" {
 	proxy_vsftpd --cut data:down:100000 --refuse-after-cut forever
-	run fp_batch "get five"
+	run fp_batch "get five" --retries 0
 	assert_failure
 	run fp_batch "pwd"
 	assert_failure 3

@@ -199,3 +199,71 @@ check_deep_glob() {
 	assert_equal "${#lines[@]}" 2
 	assert_line --index 1 "Try 'ftps --help' for more information."
 }
+
+# --- found by probing ------------------------------------------------------
+
+@test "rm -r refuses . and .. however they are spelled; the tree stays (pyftpdlib)" {
+	mkdir -p "$PY/b/c"
+	echo k >"$PY/b/keep"
+	echo v >"$PY/b/c/vis"
+	for p in .. . ../c/.. ./ c/..; do
+		run ftps_batch "rm -r $p" "ftpes://alice@127.0.0.1:$PYFTPD_PORT/t$BATS_TEST_NUMBER/b/c"
+		assert_failure 1
+		assert_output --partial "rm: refusing to remove"
+	done
+	assert_equal "$(cat "$PY/b/keep")" k
+	assert_equal "$(cat "$PY/b/c/vis")" v
+}
+
+@test "rm of a glob that matches a directory says so and still removes the files" {
+	mkdir "$PY/a1"
+	echo 0 >"$PY/a0"
+	echo 3 >"$PY/a3"
+	run py "rm a*"
+	assert_failure 1
+	assert_output --partial "rm: a1: is a directory (use rm -r)"
+	assert [ ! -e "$PY/a0" ]
+	assert [ ! -e "$PY/a3" ]
+	assert [ -d "$PY/a1" ]
+}
+
+@test "get of a glob that matches only directories fails; two files for one local name are refused" {
+	mkdir -p "$VS/dira/sub" "$VS/dirb/sub"
+	echo A >"$VS/dira/sub/f.txt"
+	echo B >"$VS/dirb/sub/f.txt"
+	run vs "get dir*"
+	assert_failure 1
+	assert_output --partial "get: dira: is a directory (use get -r)"
+	run vs "get dir*/sub/f.txt"
+	assert_failure 1
+	assert_output --partial "get: several remote files would be saved as f.txt; nothing transferred"
+	assert [ ! -e f.txt ]
+}
+
+@test "ls of a dot-file named in full shows it (both servers)" {
+	echo h >"$VS/.hidden"
+	echo h >"$PY/.hidden"
+	run vs "ls .hidden"
+	assert_success
+	assert_line ".hidden"
+	run py "ls -l .hidden"
+	assert_success
+	assert_line --regexp ' \.hidden$'
+}
+
+@test "alias lists its definitions without their passwords" {
+	run ftps_batch $'alias u user alice s3cretpw\nalias o open ftpes://alice:s3cretpw@127.0.0.1:1\nalias'
+	assert_success
+	assert_line "alias u user alice"
+	assert_line "alias o open ftpes://alice@127.0.0.1:1"
+	refute_output --partial s3cretpw
+}
+
+@test "reget of a partial file larger than the shrunk remote file starts over" {
+	random_file "$VS/shrunk" 100000
+	head -c 200000 /dev/zero >shrunk.part
+	run vs "reget shrunk"
+	assert_success
+	assert_output --partial "partial file is larger than the remote one; starting over"
+	cmp "$VS/shrunk" shrunk
+}
