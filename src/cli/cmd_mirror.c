@@ -273,10 +273,9 @@ int cmd_mirror(struct app *a, const struct cmd_args *args)
 	}
 	r.o.max_entries = a->settings.max_entries;
 	if (args_has(args, 'C')) {
-		if (ftp_hash_best(a->ftp) == FTP_HASH_NONE) {
-			app_error("mirror: --checksum: the server offers no content "
-				  "hash (HASH, XSHA256, XSHA1, XMD5, XCRC)");
-			return FTPS_ERR_REFUSED;
+		if ((rc = require_content_hash(a->ftp, "mirror: --checksum")) < 0) {
+			free(r.dst_owned);
+			return rc;
 		}
 		r.o.same_content = same_content;
 		r.o.content_ctx = &r;

@@ -64,11 +64,9 @@ static int transfer(struct app *a, const struct cmd_args *args, int upload,
 	int rc = parse_parallel(args, upload, &ro.parallel);
 	if (rc < 0)
 		return rc;
-	if (ro.verify && ftp_hash_best(a->ftp) == FTP_HASH_NONE) {
-		app_error("%s: --verify: the server offers no content hash (HASH, "
-			  "XSHA256, XSHA1, XMD5, XCRC)", upload ? "put" : "get");
-		return FTPS_ERR_REFUSED;
-	}
+	if (ro.verify && (rc = require_content_hash(a->ftp, upload ? "put: --verify"
+							    : "get: --verify")) < 0)
+		return rc;
 	struct jobs j = { 0 };
 	rc = plan(a, args, upload, &j);
 	/* Only directories matched (get dir* without -r): each was said so,

@@ -33,14 +33,6 @@ struct side {
 	size_t *incomplete; /* what cannot be mirrored, counted */
 };
 
-static char *join(const char *dir, const char *name)
-{
-	if (!dir || !*dir)
-		return xstrdup(name);
-	size_t n = strlen(dir);
-	return xasprintf("%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", name);
-}
-
 static void report(const struct side *s, const char *fmt, const char *rel)
 {
 	char *msg = xasprintf(fmt, rel);
@@ -93,13 +85,13 @@ static int walk_remote(const struct side *s, const char *root, const char *rel,
 		       struct tree *t, int depth)
 {
 	struct rlist l = { 0 };
-	char *dir = join(root, rel);
+	char *dir = path_join(root, rel);
 	int rc = s->io->rlist(s->io->ctx, dir, &l);
 	free(dir);
 	t->seen += l.n;
 	for (size_t i = 0; rc == 0 && i < l.n; i++) {
 		const struct rentry *e = &l.v[i];
-		char *r = join(rel, e->name);
+		char *r = path_join(rel, e->name);
 		if (e->unsafe) {
 			report(s, "mirror: skipping an unsafe name from the server in %s", *rel ? rel : ".");
 			++*s->incomplete;
@@ -126,7 +118,7 @@ static int walk_local(const struct side *s, const char *root, const char *rel,
 		      struct tree *t, int depth)
 {
 	char **names = NULL;
-	char *dir = join(root, rel);
+	char *dir = path_join(root, rel);
 	int n = s->io->lscan(s->io->ctx, dir, &names);
 	int rc = 0;
 	if (n < 0) {
@@ -138,8 +130,8 @@ static int walk_local(const struct side *s, const char *root, const char *rel,
 		char *r = NULL, *path = NULL;
 		struct stat st;
 		if (rc == 0 && strcmp(names[i], ".") && strcmp(names[i], "..")) {
-			r = join(rel, names[i]);
-			path = join(dir, names[i]);
+			r = path_join(rel, names[i]);
+			path = path_join(dir, names[i]);
 			if (s->io->lstat(s->io->ctx, path, &st, 0) < 0 ||
 			    excluded(s->o, r, S_ISDIR(st.st_mode))) {
 				/* gone meanwhile, or left out */
@@ -215,7 +207,7 @@ static int same(const struct node *s, const struct node *d,
 		return up_to_date(s, d, o);
 	if (s->size < 0 || s->size != d->size)
 		return 0;
-	char *sp = join(src, s->rel), *dp = join(dst, d->rel);
+	char *sp = path_join(src, s->rel), *dp = path_join(dst, d->rel);
 	int rc = o->same_content(o->content_ctx, sp, dp);
 	free(sp);
 	free(dp);
@@ -242,7 +234,7 @@ static void add_job(struct mirror_plan *p, const char *src, const char *dst,
 	/* An imprecise listing time is not what the file gets: MDTM asks
 	 * the exact one with the transfer. */
 	int64_t mtime = !reverse && n->prec == 0 ? n->mtime : -1;
-	j->v[j->n++] = (struct job){ join(src, n->rel), join(dst, n->rel), n->size,
+	j->v[j->n++] = (struct job){ path_join(src, n->rel), path_join(dst, n->rel), n->size,
 				     mtime, 0, 0, 1 };
 	if (n->size > 0)
 		p->bytes += n->size;

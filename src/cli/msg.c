@@ -67,14 +67,26 @@ char *host_port(const char *host, uint16_t port)
 }
 
 
-void human_bytes(int64_t n, char *buf, size_t size)
+static void format_size(int64_t n, double step, const char *const *unit,
+			char *buf, size_t size)
 {
-	static const char *unit[] = { "bytes", "kB", "MB", "GB", "TB" };
 	double v = (double)n;
 	int u = 0;
-	while (v >= 1000 && u < 4) {
-		v /= 1000;
+	while (v >= step && u < 4) {
+		v /= step;
 		u++;
 	}
 	snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
+}
+
+void human_bytes(int64_t n, char *buf, size_t size)
+{
+	static const char *const unit[] = { "bytes", "kB", "MB", "GB", "TB" };
+	format_size(n, 1000, unit, buf, size);
+}
+
+void human_bytes_binary(int64_t n, char *buf, size_t size)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	format_size(n, 1024, unit, buf, size);
 }

@@ -18,7 +18,10 @@ int exit_code_for(int err);
 /* "host:port", or "[v6]:port". Newly allocated. */
 char *host_port(const char *host, uint16_t port);
 
-/* "52.4 MB", "980 bytes": sizes in messages, decimal units. */
+/* "52.4 MB", "980 bytes": sizes in messages, decimal units; the binary
+ * form ("1.5 MiB") for the progress bar. */
 void human_bytes(int64_t n, char *buf, size_t size);
+void human_bytes_binary(int64_t n, char *buf, size_t size);
+
 
 #endif

@@ -1,4 +1,5 @@
 #include "cli/progress.h"
+#include "cli/msg.h"
 #include "util/sanitize.h"
 
 #include <stdio.h>
@@ -11,18 +12,6 @@ static double now_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void human(int64_t n, char *buf, size_t size)
-{
-	static const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double v = (double)n;
-	int u = 0;
-	while (v >= 1024 && u < 4) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
 }
 
 void progress_batch(struct progress *p, int enabled, unsigned files,
@@ -51,8 +40,8 @@ static void draw(struct progress *p, int final)
 	double t = now_s(), dt = t - p->start;
 	double rate = dt > 0 ? (double)p->done / dt : 0;
 	char done[32], speed[32], eta[32] = "";
-	human(p->done, done, sizeof(done));
-	human((int64_t)rate, speed, sizeof(speed));
+	human_bytes_binary(p->done, done, sizeof(done));
+	human_bytes_binary((int64_t)rate, speed, sizeof(speed));
 	int pct = p->total > 0 ? (int)(100 * p->done / p->total) : final ? 100 : -1;
 	if (!final && p->total > 0 && rate > 0) {
 		long s = (long)((double)(p->total - p->done) / rate);

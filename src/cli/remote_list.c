@@ -15,38 +15,6 @@
 #define LISTING_MAX (64u * 1024 * 1024)
 #define LISTING_MAX_ENTRIES 1000000
 
-void rlist_clear(struct rlist *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].path);
-		free(l->v[i].name);
-	}
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-int has_glob(const char *s)
-{
-	return strpbrk(s, "*?[") != NULL;
-}
-
-char *path_join(const char *dir, const char *name)
-{
-	if (!dir || !*dir || !strcmp(dir, "."))
-		return xstrdup(name);
-	size_t n = strlen(dir);
-	return xasprintf("%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", name);
-}
-
-const char *path_base(const char *path)
-{
-	size_t len = strlen(path);
-	while (len > 1 && path[len - 1] == '/')
-		len--;
-	const char *slash = memrchr(path, '/', len);
-	return slash ? slash + 1 : path;
-}
-
 static int sink_buf(void *ctx, const void *p, size_t n)
 {
 	buf_append(ctx, p, n);
@@ -114,28 +82,6 @@ int remote_list(struct ftp_session *s, const char *dir, struct rlist *out)
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(((const struct rentry *)a)->path, ((const struct rentry *)b)->path);
-}
-
-char *pattern_unescape(const char *pattern, size_t len)
-{
-	struct buf b = { 0 };
-	for (size_t i = 0; i < len; i++) {
-		if (pattern[i] == '\\' && i + 1 < len)
-			i++;
-		buf_append(&b, pattern + i, 1);
-	}
-	return buf_steal(&b);
-}
-
-int pattern_is_wild(const char *pattern, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		if (pattern[i] == '\\')
-			i++;
-		else if (strchr("*?[", pattern[i]))
-			return 1;
-	}
-	return 0;
 }
 
 static void rlist_add(struct rlist *l, char *path, const struct rentry *like)

@@ -16,35 +16,6 @@
 
 /* --- small helpers --- */
 
-/* These three mirror remote_list.c's rlist_clear, path_join and path_base:
- * remote_list.c needs the engine, and the planner must link without it. */
-static void list_clear(struct rlist *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].path);
-		free(l->v[i].name);
-	}
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-static char *join(const char *dir, const char *name)
-{
-	if (!dir || !*dir || !strcmp(dir, "."))
-		return xstrdup(name);
-	size_t n = strlen(dir);
-	return xasprintf("%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", name);
-}
-
-static const char *base_name(const char *path)
-{
-	size_t len = strlen(path);
-	while (len > 1 && path[len - 1] == '/')
-		len--;
-	const char *slash = memrchr(path, '/', len);
-	return slash ? slash + 1 : path;
-}
-
 static void strv_free(char **v, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -141,7 +112,7 @@ static int walk_get(struct walk *w, const char *rdir, const char *ldir,
 	struct rlist l = { 0 };
 	rc = io->rlist(io->ctx, rdir, &l);
 	if (rc < 0) {
-		list_clear(&l);
+		rlist_clear(&l);
 		return rc;
 	}
 	w->seen += l.n;
@@ -154,7 +125,7 @@ static int walk_get(struct walk *w, const char *rdir, const char *ldir,
 		const struct rentry *e = &l.v[i];
 		if (refused(io, e))
 			continue;
-		char *local = join(ldir, e->name);
+		char *local = path_join(ldir, e->name);
 		if (e->is_dir == 1) {
 			rc = walk_get(w, e->path, local, depth + 1, 0);
 			free(local);
@@ -162,7 +133,7 @@ static int walk_get(struct walk *w, const char *rdir, const char *ldir,
 			jobs_add(w->jobs, xstrdup(e->path), local, e->size, e->mtime);
 		}
 	}
-	list_clear(&l);
+	rlist_clear(&l);
 	return rc;
 }
 
@@ -235,7 +206,7 @@ static int get_entry(struct walk *w, const struct word *op, const struct rentry 
 	}
 	if (w->o->recursive && dir < 0)
 		dir = io->ris_dir(io->ctx, e->path);
-	char *local = rename_to ? xstrdup(rename_to) : join(target_dir, e->name);
+	char *local = rename_to ? xstrdup(rename_to) : path_join(target_dir, e->name);
 	if (!(w->o->recursive && dir == 1)) {
 		jobs_add(w->jobs, xstrdup(e->path), local, e->size, e->mtime);
 		return 0;
@@ -262,7 +233,7 @@ int plan_get(const struct plan_io *io, const struct plan_opts *o, int argc,
 		rc = io->rglob(io->ctx, &argv[i], &l);
 		for (size_t k = 0; rc == 0 && k < l.n; k++)
 			rc = get_entry(&w, &argv[i], &l.v[k], target_dir, rename_to);
-		list_clear(&l);
+		rlist_clear(&l);
 	}
 	if (rc == 0)
 		rc = mark_taken_partials(io, out);
@@ -294,8 +265,8 @@ static int walk_put(const struct plan_io *io, const char *ldir, const char *rdir
 		const char *name = names[i];
 		if (!strcmp(name, ".") || !strcmp(name, ".."))
 			continue;
-		char *local = join(ldir, name);
-		char *remote = join(rdir, name);
+		char *local = path_join(ldir, name);
+		char *remote = path_join(rdir, name);
 		if (is_local_dir(io, local)) {
 			rc = walk_put(io, local, remote, j, depth + 1);
 			free(local);
@@ -352,7 +323,7 @@ int plan_put(const struct plan_io *io, const struct plan_opts *o, int argc,
 		for (int k = 0; k < np && rc == 0; k++) {
 			const char *local = paths[k];
 			char *remote = rename_to ? xstrdup(rename_to)
-						 : join(target_dir, base_name(local));
+						 : path_join(target_dir, path_base(local));
 			rc = put_path(io, o, local, remote, out);
 		}
 		strv_free(paths, np);

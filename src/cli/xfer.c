@@ -226,15 +226,25 @@ static int already_complete(struct ftp_session *s, const char *remote,
 	return *size >= 0 && st.st_size == *size;
 }
 
+int require_content_hash(struct ftp_session *s, const char *what)
+{
+	if (ftp_hash_best(s) != FTP_HASH_NONE)
+		return 0;
+	app_error("%s: the server offers no content hash (HASH, XSHA256, XSHA1, "
+		  "XMD5, XCRC)", what);
+	return FTPS_ERR_REFUSED;
+}
+
 int xfer_same_content(struct ftp_session *s, const char *cmd, const char *remote,
 		      const char *local, char *why, size_t why_size)
 {
 	enum ftp_hash_algo algo = ftp_hash_best(s);
 	char theirs[FTP_HASH_HEX_MAX + 1], ours[FTP_HASH_HEX_MAX + 1];
 	if (algo == FTP_HASH_NONE) {
-		app_error("%s: %s: the server offers no content hash (HASH, XSHA256, "
-			  "XSHA1, XMD5, XCRC)", cmd, remote);
-		return FTPS_ERR_REFUSED;
+		char *what = xasprintf("%s: %s", cmd, remote);
+		int rc = require_content_hash(s, what);
+		free(what);
+		return rc;
 	}
 	int rc = ftp_hash(s, remote, algo, theirs);
 	if (rc < 0)

@@ -36,6 +36,10 @@ struct xfer_opts {
 	                      * replaces anything, after an upload */
 };
 
+/* --verify, --checksum: 0 when the server offers a content hash, else
+ * FTPS_ERR_REFUSED after "WHAT: the server offers no content hash (...)". */
+int require_content_hash(struct ftp_session *s, const char *what);
+
 /* The server's hash of remote against ours of local (algorithm: the best
  * the server offers). 1 same, 0 different (*why says how), or a negative
  * ftps_err with the reason printed. */
