@@ -38,6 +38,10 @@ static int listen_local(struct ftp_session *s, struct net_addr *bound)
 int ftp_active_listen(struct ftp_session *s)
 {
 	struct net_addr a;
+	if (s->proxy)
+		return ftp_fail(s, FTPS_ERR_USAGE, "active mode cannot work through "
+				"a proxy (the server would connect to the proxy's "
+				"network, not to us); use passive mode");
 	int fd = listen_local(s, &a);
 	if (fd < 0)
 		return fd;

@@ -29,6 +29,15 @@ static void data_close(struct data_conn *d)
 	d->fd = -1;
 }
 
+/* The passive port: on the control connection's peer address, or through
+ * the proxy to the control connection's host name. */
+static int dial_data(struct ftp_session *s, uint16_t port, const char **why)
+{
+	if (s->proxy)
+		return net_dial(s->proxy, s->host, port, s->timeout_ms, why);
+	return net_connect_addr(&s->peer, port, s->timeout_ms, why);
+}
+
 /* Ask for a passive port and connect to it: always on the control
  * connection's peer address, whatever a 227 names (NAT, or a hostile server
  * aiming us at another host). */
@@ -63,7 +72,7 @@ static int open_passive(struct ftp_session *s, struct data_conn *d)
 					ftp_reply_msg(s));
 	}
 	const char *why = NULL;
-	d->fd = net_connect_addr(&s->peer, port, s->timeout_ms, &why);
+	d->fd = dial_data(s, port, &why);
 	if (d->fd < 0)
 		return ftp_fail(s, d->fd, "data connection to port %u failed: %s",
 				port, why);
@@ -175,7 +184,7 @@ static int pipelined_passive(struct ftp_session *s, struct data_conn *d,
 		return 0;
 	}
 	const char *why = NULL;
-	d->fd = net_connect_addr(&s->peer, port, s->timeout_ms, &why);
+	d->fd = dial_data(s, port, &why);
 	if (d->fd < 0) {
 		char keep[sizeof(s->err)];
 		snprintf(keep, sizeof(keep), "data connection to port %u failed: %s",

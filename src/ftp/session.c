@@ -425,6 +425,7 @@ int ftp_connect(struct ftp_session *s, const struct ftp_connect_opts *o)
 	s->implicit = o->implicit;
 	s->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 30000;
 	s->tls_cfg = o->tls;
+	s->proxy = o->proxy;
 	s->features = 0;
 	s->ascii = 0;
 	s->no_epsv = 0;
@@ -434,7 +435,7 @@ int ftp_connect(struct ftp_session *s, const struct ftp_connect_opts *o)
 	s->data_channels = s->data_resumed = 0;
 	s->err[0] = '\0';
 
-	int fd = net_connect_host(s->host, s->port, s->timeout_ms, &why);
+	int fd = net_dial(s->proxy, s->host, s->port, s->timeout_ms, &why);
 	if (fd < 0)
 		return ftp_fail(s, fd, "cannot connect to %s port %u: %s",
 				s->host, s->port, why);

@@ -12,6 +12,7 @@
 
 struct tls_config;
 struct cert_report;
+struct net_proxy;
 
 enum trust_answer { TRUST_REJECT = 0, TRUST_ACCEPT = 1 };
 
@@ -40,6 +41,9 @@ struct ftp_connect_opts {
 	int implicit;           /* TLS from the first byte */
 	int timeout_ms;
 	struct tls_config *tls; /* borrowed; must outlive the session */
+	/* borrowed, NULL for none: control and data connections go through
+	 * it, and active mode is refused */
+	const struct net_proxy *proxy;
 };
 
 struct ftp_session;

@@ -5,6 +5,7 @@
 
 #include "ftp/session.h"
 #include "net/net.h"
+#include "net/proxy.h"
 #include "proto/reply.h"
 #include "util/buf.h"
 
@@ -20,6 +21,7 @@ struct ftp_session {
 	int implicit;
 	int timeout_ms;
 	struct net_addr peer;      /* data connections go here, always */
+	const struct net_proxy *proxy; /* or through this, to host */
 
 	struct reply_parser *parser;
 	struct buf rbuf;           /* bytes read but not yet parsed */
