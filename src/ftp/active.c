@@ -79,7 +79,7 @@ static int same_host(const struct net_addr *a, const struct net_addr *b)
 		       &((const struct sockaddr_in6 *)&b->ss)->sin6_addr, 16);
 }
 
-int ftp_active_accept(struct ftp_session *s, int listen_fd)
+int ftp_active_accept(struct ftp_session *s, int listen_fd, int watch)
 {
 	time_t deadline = time(NULL) + (s->timeout_ms + 999) / 1000;
 	for (;;) {
@@ -88,12 +88,15 @@ int ftp_active_accept(struct ftp_session *s, int listen_fd)
 			return ftp_fail(s, FTPS_ERR_TIMEOUT, "the server did not open "
 					"the data connection within %d s",
 					s->timeout_ms / 1000);
-		struct pollfd p = { .fd = listen_fd, .events = POLLIN };
-		int rc = poll(&p, 1, left);
+		struct pollfd p[2] = { { .fd = listen_fd, .events = POLLIN },
+				       { .fd = s->fd, .events = POLLIN } };
+		int rc = poll(p, watch ? 2 : 1, left);
 		if (rc < 0 && errno == EINTR && ftp_is_cancelled(s))
 			return ftp_fail(s, FTPS_ERR_INTERRUPTED, "interrupted");
 		if (rc <= 0)
 			continue;
+		if (watch && !(p[0].revents & POLLIN))
+			return FTP_ACTIVE_CONTROL; /* a reply came first */
 		struct net_addr from;
 		from.len = sizeof(from.ss);
 		int fd = accept4(listen_fd, (struct sockaddr *)&from.ss, &from.len,
@@ -104,7 +107,7 @@ int ftp_active_accept(struct ftp_session *s, int listen_fd)
 			close(fd); /* somebody else knocking: not our server */
 			continue;
 		}
-		net_set_timeouts(fd, s->timeout_ms);
+		net_tune(fd, s->timeout_ms);
 		return fd;
 	}
 }

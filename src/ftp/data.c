@@ -79,16 +79,50 @@ static int open_passive(struct ftp_session *s, struct data_conn *d)
 	return 0;
 }
 
-/* After the server's 1xx: handshake, resuming the control session. A data
- * channel that did not resume must at least show the same certificate, or a
- * third party could have answered on the data port. */
-static int secure_data(struct ftp_session *s, struct data_conn *d)
+/* A reply on the control connection while the data channel is being set
+ * up: a preliminary one (150) lets the setup go on, anything else means the
+ * server will not serve this data connection. */
+static int early_reply(struct ftp_session *s, int *prelim)
+{
+	int rc = ftp_read_reply(s);
+	if (rc < 0)
+		return rc;
+	if (rc / 100 == 1) {
+		*prelim = 1;
+		return 0;
+	}
+	return ftp_fail(s, FTPS_ERR_REFUSED, "%s", ftp_reply_msg(s));
+}
+
+static int control_buffered(struct ftp_session *s)
+{
+	return s->rbuf.len > 0 || (s->tls && tls_buffered(s->tls));
+}
+
+/* Handshake right after connecting, resuming the control session, without
+ * waiting for the server's 1xx: some servers send it only after our
+ * handshake, and RFC 4217 lets us start at once. Meanwhile the control
+ * connection is watched, for a server that answers the command with an
+ * error (550, 425) and never serves the connection. A data channel that did
+ * not resume must at least show the same certificate, or a third party
+ * could have answered on the data port. */
+static int secure_data(struct ftp_session *s, struct data_conn *d, int *prelim)
 {
 	const char *why = NULL;
 	d->tls = tls_conn_new(s->tls_cfg, d->fd, s->host, s->timeout_ms, s->tls);
 	if (!d->tls)
 		return ftp_fail(s, FTPS_ERR_TLS, "cannot start TLS on data channel");
-	int rc = tls_handshake(d->tls, &why);
+	int rc;
+	for (;;) {
+		if (!*prelim && control_buffered(s))
+			rc = TLS_WATCHED;
+		else
+			rc = tls_handshake_watch(d->tls, *prelim ? -1 : s->fd, &why);
+		if (rc != TLS_WATCHED)
+			break;
+		if ((rc = early_reply(s, prelim)) < 0)
+			return rc;
+	}
 	if (rc < 0)
 		return ftp_fail(s, rc == FTPS_ERR_TIMEOUT ? rc : FTPS_ERR_TLS,
 				"TLS handshake on data channel failed: %s", why);
@@ -215,17 +249,32 @@ static void drain_stray(struct ftp_session *s)
 	memcpy(s->err, keep, sizeof(keep));
 }
 
+/* Active mode: wait for the server's connection, reading the control
+ * connection too, where a refusal or the 1xx may come first. */
+static int accept_data(struct ftp_session *s, struct data_conn *d,
+		       int listen_fd, int *prelim)
+{
+	for (;;) {
+		int rc = !*prelim && control_buffered(s)
+			? FTP_ACTIVE_CONTROL : ftp_active_accept(s, listen_fd, !*prelim);
+		if (rc == FTP_ACTIVE_CONTROL && (rc = early_reply(s, prelim)) == 0)
+			continue;
+		if (rc < 0)
+			return rc;
+		d->fd = rc;
+		return 0;
+	}
+}
+
 static int data_start(struct ftp_session *s, struct data_conn *d,
 		      const char *cmd, struct prelude *pre)
 {
-	int listen_fd = -1, fallback = 1, rc = 0, pipelined = 0;
+	int listen_fd = -1, fallback = 1, rc = 0, prelim = 0;
 	d->fd = -1;
 	d->tls = NULL;
-	if (!s->active && s->epsv_ok && !s->no_epsv) {
-		pipelined = 1;
+	if (!s->active && s->epsv_ok && !s->no_epsv)
 		rc = pipelined_passive(s, d, cmd, pre, &fallback);
-	}
-	if (rc == 0 && !pipelined)
+	else
 		rc = prelude_ask(s, pre);
 	if (rc < 0)
 		goto fail;
@@ -237,25 +286,18 @@ static int data_start(struct ftp_session *s, struct data_conn *d,
 		if (rc < 0)
 			goto fail;
 	}
-	rc = ftp_read_reply(s);
-	if (rc < 0)
-		goto fail;
-	if (rc / 100 != 1) {
-		int connected = d->fd >= 0;
-		rc = ftp_fail(s, FTPS_ERR_REFUSED, "%s", ftp_reply_msg(s));
-		data_close(d);
-		if (connected)
-			drain_stray(s);
-		goto fail;
-	}
 	if (listen_fd >= 0) {
-		rc = d->fd = ftp_active_accept(s, listen_fd);
+		rc = accept_data(s, d, listen_fd, &prelim);
 		close(listen_fd);
 		listen_fd = -1;
 		if (rc < 0)
 			goto fail;
 	}
-	rc = secure_data(s, d);
+	rc = secure_data(s, d, &prelim);
+	if (rc == FTPS_ERR_REFUSED && d->fd >= 0 && ftp_is_connected(s)) {
+		data_close(d);
+		drain_stray(s);
+	}
 	if (rc < 0)
 		goto fail;
 	return 0;

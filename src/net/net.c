@@ -19,7 +19,7 @@ void net_set_timeouts(int fd, int timeout_ms)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
-static void tune(int fd, int timeout_ms)
+void net_tune(int fd, int timeout_ms)
 {
 	int one = 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -64,7 +64,7 @@ static int connect_one(const struct sockaddr *sa, socklen_t len, int timeout_ms,
 		}
 	}
 	fcntl(fd, F_SETFL, flags);
-	tune(fd, timeout_ms);
+	net_tune(fd, timeout_ms);
 	return fd;
 }
 

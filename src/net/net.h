@@ -29,5 +29,7 @@ void net_addr_to_string(const struct net_addr *a, char *buf, size_t size);
 
 /* Socket send/receive timeouts, so no blocking call waits forever. */
 void net_set_timeouts(int fd, int timeout_ms);
+/* The timeouts and TCP_NODELAY, as every connection of ours gets them. */
+void net_tune(int fd, int timeout_ms);
 
 #endif

@@ -34,6 +34,8 @@ struct tls_conn {
 	unsigned char *rbuf;
 	size_t rpos, rlen;
 	int timeout_ms;
+	int watch_fd;    /* during tls_handshake_watch, else -1 */
+	int watch_hit;   /* watch_fd became readable: unwind with EAGAIN */
 	char desc[128];
 };
 
@@ -119,6 +121,10 @@ void tls_config_free(struct tls_config *c)
 static ssize_t pull(gnutls_transport_ptr_t p, void *data, size_t len)
 {
 	struct tls_conn *c = p;
+	if (c->watch_hit && c->rpos == c->rlen) {
+		errno = EAGAIN;
+		return -1;
+	}
 	if (c->rpos == c->rlen) {
 		ssize_t n = recv(c->fd, c->rbuf, READ_AHEAD, 0);
 		if (n <= 0)
@@ -137,8 +143,19 @@ static int pull_timeout(gnutls_transport_ptr_t p, unsigned int ms)
 	struct tls_conn *c = p;
 	if (c->rpos < c->rlen)
 		return 1;
-	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-	return poll(&pfd, 1, ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)ms);
+	struct pollfd pfd[2] = { { .fd = c->fd, .events = POLLIN },
+				 { .fd = c->watch_fd, .events = POLLIN } };
+	int rc = poll(pfd, c->watch_fd >= 0 ? 2 : 1,
+		      ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)ms);
+	if (rc > 0 && c->watch_fd >= 0 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) &&
+	    !(pfd[0].revents & POLLIN)) {
+		/* Not our bytes: say "readable" so that GnuTLS calls pull(),
+		 * which answers EAGAIN and the handshake returns to the
+		 * caller, resumable. */
+		c->watch_hit = 1;
+		return 1;
+	}
+	return rc;
 }
 
 static ssize_t vec_push(gnutls_transport_ptr_t p, const giovec_t *iov, int iovcnt)
@@ -163,6 +180,7 @@ struct tls_conn *tls_conn_new(struct tls_config *cfg, int fd,
 	c->cfg = cfg;
 	c->have_cert = cfg->have_cert;
 	c->timeout_ms = timeout_ms;
+	c->watch_fd = -1;
 	/* Tickets stay enabled: TLS 1.3 resumption needs them. */
 	if (gnutls_init(&c->s, GNUTLS_CLIENT) < 0) {
 		free(c);
@@ -255,8 +273,19 @@ int tls_handshake(struct tls_conn *c, const char **why)
 		errno = 0;
 		rc = gnutls_handshake(c->s);
 	} while (rc < 0 && !gnutls_error_is_fatal(rc) && rc != GNUTLS_E_INTERRUPTED &&
-	       (rc != GNUTLS_E_AGAIN || again(deadline)));
+	       (rc != GNUTLS_E_AGAIN || (!c->watch_hit && again(deadline))));
 	return rc < 0 ? map_err(rc, why) : 0;
+}
+
+int tls_handshake_watch(struct tls_conn *c, int watch_fd, const char **why)
+{
+	c->watch_fd = watch_fd;
+	c->watch_hit = 0;
+	int rc = tls_handshake(c, why);
+	int hit = c->watch_hit;
+	c->watch_fd = -1;
+	c->watch_hit = 0;
+	return rc == FTPS_ERR_TIMEOUT && hit ? TLS_WATCHED : rc;
 }
 
 ssize_t tls_read(struct tls_conn *c, void *buf, size_t n, const char **why)

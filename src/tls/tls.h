@@ -44,6 +44,12 @@ int tls_handshake(struct tls_conn *c, const char **why);
 /* > 0 bytes read; 0 on a clean close_notify; FTPS_ERR_TRUNCATED when the peer
  * closed without close_notify; FTPS_ERR_TIMEOUT, FTPS_ERR_INTERRUPTED,
  * FTPS_ERR_TLS otherwise (*why set when not NULL). */
+/* The same, but when watch_fd (the control connection) becomes readable
+ * before the handshake is done, return TLS_WATCHED: the caller reads what
+ * arrived there and calls again to go on where it stopped. */
+#define TLS_WATCHED 1
+int tls_handshake_watch(struct tls_conn *c, int watch_fd, const char **why);
+
 ssize_t tls_read(struct tls_conn *c, void *buf, size_t n, const char **why);
 /* The same, but giving up at deadline (clock_ms() milliseconds) however
  * the bytes trickle in: FTPS_ERR_TIMEOUT. */
