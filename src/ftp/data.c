@@ -210,6 +210,18 @@ static int pipelined_passive(struct ftp_session *s, struct data_conn *d,
 	if (rc < 0)
 		return rc;
 	if (rc != 229 || parse_229(ftp_last_text(s), &port) < 0) {
+		if (rc == 229) {
+			/* A lie, not a refusal, and the server may now wait
+			 * for a connection we will not make: end the session
+			 * rather than wait for the command's reply. */
+			char keep[sizeof(s->err)];
+			ftp_fail(s, FTPS_ERR_PROTO, "malformed EPSV reply: %s",
+				 ftp_reply_msg(s));
+			memcpy(keep, s->err, sizeof(keep));
+			ftp_drop(s);
+			memcpy(s->err, keep, sizeof(keep));
+			return FTPS_ERR_PROTO;
+		}
 		s->epsv_ok = 0;
 		rc = ftp_read_reply(s); /* the command's reply: 425 or 503 */
 		if (rc < 0)
@@ -272,7 +284,7 @@ static int data_start(struct ftp_session *s, struct data_conn *d,
 	int listen_fd = -1, fallback = 1, rc = 0, prelim = 0;
 	d->fd = -1;
 	d->tls = NULL;
-	if (!s->active && s->epsv_ok && !s->no_epsv)
+	if (!s->active && s->epsv_ok && !s->no_epsv && !s->no_pipelining)
 		rc = pipelined_passive(s, d, cmd, pre, &fallback);
 	else
 		rc = prelude_ask(s, pre);

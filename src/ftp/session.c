@@ -412,6 +412,9 @@ static int expect_greeting(struct ftp_session *s)
 	if (rc != 220)
 		return ftp_fail(s, FTPS_ERR_CONNECT, "%s refused the connection: %s",
 				s->host, ftp_reply_msg(s));
+	/* IIS is known to lose pipelined commands (lftp turns pipelining
+	 * off on this greeting too). */
+	s->no_pipelining = strstr(ftp_last_text(s), "Microsoft FTP Service") != NULL;
 	return 0;
 }
 
@@ -495,38 +498,54 @@ static int login_user(struct ftp_session *s, const char *user)
 			ftp_reply_msg(s));
 }
 
+/* What the session needs after login, asked in one round trip: PBSZ and
+ * PROT (data channels must be private too: refusing PROT P is fatal), FEAT,
+ * UTF-8 names (some servers list UTF8 and still refuse it, others do not
+ * list it and take it: either way harmless), binary mode. One at a time for
+ * servers known to mishandle pipelined commands. */
+static const char *const after_login[] = {
+	"PBSZ 0", "PROT P", "FEAT", "OPTS UTF8 ON", "TYPE I",
+};
+enum { AL_PBSZ, AL_PROT, AL_FEAT, AL_UTF8, AL_TYPE, AL_N };
+
+static int after_login_replies(struct ftp_session *s, int *code, int pipelined)
+{
+	char prot[sizeof(s->msg)] = "";
+	for (int i = 0; i < AL_N; i++) {
+		int rc = pipelined ? ftp_read_reply(s) : ftp_command(s, "%s", after_login[i]);
+		if (rc < 0 && rc != FTPS_ERR_REFUSED)
+			return rc;
+		code[i] = ftp_last_code(s);
+		if (i == AL_FEAT && code[i] == 211)
+			s->features = parse_feat(ftp_last_text(s));
+		if ((i == AL_PBSZ || i == AL_PROT) && code[i] / 100 != 2 && !prot[0])
+			snprintf(prot, sizeof(prot), "%s", ftp_reply_msg(s));
+		if (i == AL_TYPE && code[i] / 100 != 2)
+			return ftp_fail(s, FTPS_ERR_PROTO, "TYPE I refused: %s",
+					ftp_reply_msg(s));
+	}
+	if (prot[0])
+		return ftp_fail(s, FTPS_ERR_TLS, "%s refused to protect data "
+				"channels: %s", s->host, prot);
+	return 0;
+}
+
 int ftp_login(struct ftp_session *s, const char *user)
 {
 	int rc = login_user(s, user);
 	if (rc < 0)
 		return rc;
-	/* Data channels must be private too: refusing PROT P is fatal. */
-	rc = ftp_command(s, "PBSZ 0");
-	if (rc >= 0 && rc / 100 == 2)
-		rc = ftp_command(s, "PROT P");
-	if (rc >= 0 && rc / 100 != 2)
-		return ftp_fail(s, FTPS_ERR_TLS,
-				"%s refused to protect data channels: %s",
-				s->host, ftp_reply_msg(s));
+	int code[AL_N];
+	int pipelined = !s->no_pipelining;
+	if (pipelined && (rc = ftp_send_lines(s, after_login, AL_N)) < 0)
+		return rc;
+	rc = after_login_replies(s, code, pipelined);
 	if (rc < 0)
 		return rc;
-	rc = ftp_command(s, "FEAT");
-	if (rc < 0 && rc != FTPS_ERR_REFUSED)
-		return rc;
-	if (rc == 211)
-		s->features = parse_feat(ftp_last_text(s));
-	if (s->features & FEAT_UTF8) {
-		/* Some servers list UTF8 and still refuse this: harmless. */
-		rc = ftp_command(s, "OPTS UTF8 ON");
-		if (rc < 0 && rc != FTPS_ERR_REFUSED)
-			return rc;
-	}
-	rc = ftp_command(s, "TYPE I");
-	if (rc < 0 && rc != FTPS_ERR_REFUSED)
-		return rc;
-	if (rc / 100 != 2)
-		return ftp_fail(s, FTPS_ERR_PROTO, "TYPE I refused: %s",
-				ftp_reply_msg(s));
+	/* EPSV in FEAT: the first transfer may already send EPSV and its
+	 * command together (data.c falls back if EPSV fails after all). */
+	if ((s->features & FEAT_EPSV) && !s->no_pipelining)
+		s->epsv_ok = 1;
 	s->err[0] = '\0';
 	return 0;
 }
@@ -535,10 +554,10 @@ void ftp_disconnect(struct ftp_session *s)
 {
 	if (s->fd < 0)
 		return;
-	/* Bounded by the record timeout; a dead server costs one timeout at
-	 * most, and a quick one nothing. */
-	if (ftp_send(s, "QUIT") == 0)
-		ftp_read_reply(s);
+	/* QUIT and close_notify, without waiting for "221": every reply
+	 * that mattered has been read, and waiting would only add a round
+	 * trip to the end of every run. */
+	ftp_send(s, "QUIT");
 	if (s->tls)
 		tls_bye(s->tls);
 	ftp_drop(s);

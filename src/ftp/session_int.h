@@ -35,6 +35,7 @@ struct ftp_session {
 	int active;                /* EPRT/PORT instead of EPSV/PASV */
 	int no_epsv;               /* EPSV refused once: use PASV */
 	int epsv_ok;               /* EPSV worked: it may be pipelined */
+	int no_pipelining;         /* a server that loses pipelined commands */
 	int no_list_a;             /* "LIST -a" refused: plain LIST */
 	int hash_algo;             /* chosen with OPTS HASH, 0 not yet */
 	unsigned data_channels, data_resumed;

@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
@@ -20,7 +21,13 @@ struct tls_config {
 	gnutls_certificate_credentials_t cred;
 	gnutls_priority_t prio;
 	int have_cert;
-	int system_trust_loaded;
+	/* The system's CAs, parsed by a thread of their own from the start:
+	 * it takes tens of milliseconds (more than a loopback login), which
+	 * then overlap with connecting, the greeting and the handshake. */
+	pthread_t sys_thread;
+	pthread_mutex_t sys_lock;
+	int sys_started, sys_joined;
+	gnutls_x509_trust_list_t sys_list;
 };
 
 /* Bytes read from the socket but not yet handed to GnuTLS. */
@@ -44,6 +51,28 @@ static long long now_ms(void)
 	return (long long)clock_ms();
 }
 
+static void *load_system_trust(void *arg)
+{
+	struct tls_config *c = arg;
+	gnutls_x509_trust_list_add_system_trust(c->sys_list, 0, 0);
+	return NULL;
+}
+
+/* The system's CAs, loaded (or waited for) once. */
+static gnutls_x509_trust_list_t system_trust(struct tls_config *c)
+{
+	pthread_mutex_lock(&c->sys_lock);
+	if (!c->sys_started && !c->sys_list &&
+	    gnutls_x509_trust_list_init(&c->sys_list, 0) == 0)
+		gnutls_x509_trust_list_add_system_trust(c->sys_list, 0, 0);
+	if (c->sys_started && !c->sys_joined) {
+		pthread_join(c->sys_thread, NULL);
+		c->sys_joined = 1;
+	}
+	pthread_mutex_unlock(&c->sys_lock);
+	return c->sys_list;
+}
+
 struct tls_config *tls_config_new(const struct tls_config_opts *o, char **why)
 {
 	struct tls_config *c = xcalloc(1, sizeof(*c));
@@ -55,9 +84,18 @@ struct tls_config *tls_config_new(const struct tls_config_opts *o, char **why)
 		*why = xstrdup("cannot allocate TLS credentials");
 		goto fail;
 	}
-	/* The system store is loaded only when a chain needs it (see
-	 * tls_verify_chain): parsing every CA costs 3.6 MB of memory, which a
-	 * --cafile or a pinned key often makes unnecessary. */
+	pthread_mutex_init(&c->sys_lock, NULL);
+	/* With a --cafile the system store is parsed only if a chain needs
+	 * it (see tls_verify_chain): it costs 3.6 MB of memory. Without one,
+	 * it is needed unless the key is pinned: parse it meanwhile. */
+	if (!o->cafile && gnutls_x509_trust_list_init(&c->sys_list, 0) == 0) {
+		c->sys_started = pthread_create(&c->sys_thread, NULL,
+						load_system_trust, c) == 0;
+		if (!c->sys_started) {
+			gnutls_x509_trust_list_deinit(c->sys_list, 1);
+			c->sys_list = NULL;
+		}
+	}
 	if (o->cafile) {
 		rc = gnutls_certificate_set_x509_trust_file(c->cred, o->cafile,
 							    GNUTLS_X509_FMT_PEM);
@@ -111,6 +149,11 @@ void tls_config_free(struct tls_config *c)
 		gnutls_priority_deinit(c->prio);
 	if (c->cred)
 		gnutls_certificate_free_credentials(c->cred);
+	if (c->sys_started && !c->sys_joined)
+		pthread_join(c->sys_thread, NULL);
+	if (c->sys_list)
+		gnutls_x509_trust_list_deinit(c->sys_list, 1);
+	pthread_mutex_destroy(&c->sys_lock);
 	free(c);
 }
 
@@ -447,16 +490,47 @@ const struct tls_der *tls_peer_chain(const struct tls_conn *c, unsigned *n)
 	return (const struct tls_der *)d;
 }
 
+/* The peer's chain against the system's CAs; *status untouched when there
+ * are none. */
+static int verify_with_system(const struct tls_conn *c, unsigned *status)
+{
+	gnutls_x509_trust_list_t list = system_trust(c->cfg);
+	unsigned n = 0;
+	const gnutls_datum_t *der = gnutls_certificate_get_peers(c->s, &n);
+	if (!list || !der || n == 0)
+		return 0; /* keep SIGNER_NOT_FOUND */
+	gnutls_x509_crt_t *chain = xcalloc(n, sizeof(*chain));
+	unsigned got = 0;
+	int rc = 0;
+	for (; got < n; got++)
+		if (gnutls_x509_crt_init(&chain[got]) < 0 ||
+		    gnutls_x509_crt_import(chain[got], &der[got], GNUTLS_X509_FMT_DER) < 0) {
+			rc = FTPS_ERR_TLS;
+			got++;
+			break;
+		}
+	if (rc == 0 && gnutls_x509_trust_list_verify_crt2(list, chain, n, NULL, 0,
+							  0, status, NULL) < 0)
+		rc = FTPS_ERR_TLS;
+	for (unsigned i = 0; i < got; i++)
+		gnutls_x509_crt_deinit(chain[i]);
+	free(chain);
+	return rc;
+}
+
 int tls_verify_chain(const struct tls_conn *c, unsigned *status)
 {
 	int rc = gnutls_certificate_verify_peers2(c->s, status);
-	if (rc == 0 && (*status & GNUTLS_CERT_SIGNER_NOT_FOUND) &&
-	    !c->cfg->system_trust_loaded) {
-		/* Not signed by a --cafile anchor: now the system's CAs. A
-		 * machine without a system store still works with --cafile. */
-		c->cfg->system_trust_loaded = 1;
-		gnutls_certificate_set_x509_system_trust(c->cfg->cred);
-		rc = gnutls_certificate_verify_peers2(c->s, status);
+	if (rc < 0)
+		return FTPS_ERR_TLS;
+	/* Not signed by a --cafile anchor: now the system's CAs. A machine
+	 * without a system store still works with --cafile. */
+	if (*status & GNUTLS_CERT_SIGNER_NOT_FOUND) {
+		unsigned sys = *status;
+		if (verify_with_system(c, &sys) < 0)
+			return FTPS_ERR_TLS;
+		if (sys == 0)
+			*status = 0;
 	}
-	return rc < 0 ? FTPS_ERR_TLS : 0;
+	return 0;
 }
