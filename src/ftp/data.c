@@ -99,6 +99,27 @@ static int control_buffered(struct ftp_session *s)
 	return s->rbuf.len > 0 || (s->tls && tls_buffered(s->tls));
 }
 
+/* What a data channel resumes: the control session, through its ticket.
+ * A server that gives no TLS 1.3 tickets cannot be resumed that way, and
+ * a full handshake per file costs more than the file; where the priority
+ * allows TLS 1.2, its data channels then run TLS 1.2, the first one in a
+ * full handshake (showing the control connection's certificate, checked
+ * below) and each next one resuming the one before by session ID. The
+ * ticket returned is the caller's to free unless *tls12 is set. */
+static struct tls_ticket *data_resumption(struct ftp_session *s, int *tls12)
+{
+	if (!s->data_tls12) {
+		struct tls_ticket *t = tls_ticket_take(s->tls);
+		if (t || !tls_can_prefer_tls12(s->tls)) {
+			*tls12 = 0;
+			return t;
+		}
+		s->data_tls12 = 1;
+	}
+	*tls12 = 1;
+	return s->data_ticket;
+}
+
 /* Handshake right after connecting, resuming the control session, without
  * waiting for the server's 1xx: some servers send it only after our
  * handshake, and RFC 4217 lets us start at once. Meanwhile the control
@@ -109,7 +130,11 @@ static int control_buffered(struct ftp_session *s)
 static int secure_data(struct ftp_session *s, struct data_conn *d, int *prelim)
 {
 	const char *why = NULL;
-	d->tls = tls_conn_new(s->tls_cfg, d->fd, s->host, s->timeout_ms, s->tls);
+	int tls12 = 0;
+	struct tls_ticket *ticket = data_resumption(s, &tls12);
+	d->tls = tls_conn_new(s->tls_cfg, d->fd, s->host, s->timeout_ms, ticket, tls12);
+	if (!tls12)
+		tls_ticket_free(ticket);
 	if (!d->tls)
 		return ftp_fail(s, FTPS_ERR_TLS, "cannot start TLS on data channel");
 	int rc;
@@ -132,6 +157,10 @@ static int secure_data(struct ftp_session *s, struct data_conn *d, int *prelim)
 	else if (!tls_same_peer_cert(d->tls, s->tls))
 		return ftp_fail(s, FTPS_ERR_CERT,
 				"data channel presented a different certificate");
+	if (tls12) { /* the next data channel resumes this one */
+		tls_ticket_free(s->data_ticket);
+		s->data_ticket = tls_ticket_take(d->tls);
+	}
 	return 0;
 }
 

@@ -91,6 +91,9 @@ void ftp_drop(struct ftp_session *s)
 	s->fd = -1;
 	buf_reset(&s->rbuf);
 	reply_parser_reset(s->parser);
+	tls_ticket_free(s->data_ticket);
+	s->data_ticket = NULL;
+	s->data_tls12 = 0;
 }
 
 void ftp_check_hangup(struct ftp_session *s, int wait_ms)
@@ -364,7 +367,7 @@ static int secure_control(struct ftp_session *s)
 				"before the TLS handshake (a man in the middle?); "
 				"connection closed", s->host, s->rbuf.len);
 	reply_parser_reset(s->parser);
-	s->tls = tls_conn_new(s->tls_cfg, s->fd, s->host, s->timeout_ms, NULL);
+	s->tls = tls_conn_new(s->tls_cfg, s->fd, s->host, s->timeout_ms, NULL, 0);
 	s->replies_since_tls = 0;
 	if (!s->tls)
 		return ftp_fail(s, FTPS_ERR_TLS, "cannot start TLS");
@@ -681,5 +684,6 @@ void ftp_get_status(struct ftp_session *s, struct ftp_status *st)
 	st->tls = s->tls ? tls_description(s->tls) : NULL;
 	st->data_channels = s->data_channels;
 	st->data_resumed = s->data_resumed;
+	st->data_tls12 = s->data_tls12;
 	st->features = s->features;
 }

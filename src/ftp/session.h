@@ -142,6 +142,8 @@ struct ftp_status {
 	const char *tls;        /* "TLS1.3 AES-256-GCM" */
 	unsigned data_channels; /* opened so far */
 	unsigned data_resumed;  /* of which resumed the control session */
+	int data_tls12;         /* no TLS 1.3 tickets: data channels on TLS 1.2,
+				 * each resuming the one before */
 	unsigned features;
 };
 void ftp_get_status(struct ftp_session *s, struct ftp_status *st);

@@ -10,6 +10,7 @@
 #include "util/buf.h"
 
 struct tls_conn;
+struct tls_ticket;
 
 struct ftp_session {
 	struct ftp_hooks hooks;
@@ -39,6 +40,10 @@ struct ftp_session {
 	int no_list_a;             /* "LIST -a" refused: plain LIST */
 	int hash_algo;             /* chosen with OPTS HASH, 0 not yet */
 	unsigned data_channels, data_resumed;
+	/* A server without TLS 1.3 tickets: data channels run TLS 1.2 and
+	 * resume the previous data channel's session (its ID). */
+	int data_tls12;
+	struct tls_ticket *data_ticket;
 };
 
 /* Set s->err (printf-style) and return code. */

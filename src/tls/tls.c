@@ -24,6 +24,10 @@ struct tls_config {
 	/* The system's CAs, parsed by a thread of their own from the start:
 	 * it takes tens of milliseconds (more than a loopback login), which
 	 * then overlap with connecting, the greeting and the handshake. */
+	/* The same priority without TLS 1.3, for data channels of a server
+	 * that gives no TLS 1.3 tickets (see tls_can_prefer_tls12); NULL when
+	 * the user's priority leaves no TLS 1.2. */
+	gnutls_priority_t prio12;
 	pthread_t sys_thread;
 	pthread_mutex_t sys_lock;
 	int sys_started, sys_joined;
@@ -71,6 +75,25 @@ static gnutls_x509_trust_list_t system_trust(struct tls_config *c)
 	}
 	pthread_mutex_unlock(&c->sys_lock);
 	return c->sys_list;
+}
+
+static void make_prio12(struct tls_config *c, const char *base)
+{
+	char *s = xasprintf("%s:-VERS-TLS1.3", base);
+	const unsigned *list = NULL;
+	int found = 0;
+	if (gnutls_priority_init2(&c->prio12, s, NULL, 0) < 0) {
+		c->prio12 = NULL;
+	} else {
+		int n = gnutls_priority_protocol_list(c->prio12, &list);
+		for (int i = 0; i < n; i++)
+			found |= list[i] == GNUTLS_TLS1_2;
+		if (!found) {
+			gnutls_priority_deinit(c->prio12);
+			c->prio12 = NULL;
+		}
+	}
+	free(s);
 }
 
 struct tls_config *tls_config_new(const struct tls_config_opts *o, char **why)
@@ -135,6 +158,7 @@ struct tls_config *tls_config_new(const struct tls_config_opts *o, char **why)
 		c->prio = NULL;
 		goto fail;
 	}
+	make_prio12(c, o->priority ? o->priority : TLS_DEFAULT_PRIORITY);
 	return c;
 fail:
 	tls_config_free(c);
@@ -147,6 +171,8 @@ void tls_config_free(struct tls_config *c)
 		return;
 	if (c->prio)
 		gnutls_priority_deinit(c->prio);
+	if (c->prio12)
+		gnutls_priority_deinit(c->prio12);
 	if (c->cred)
 		gnutls_certificate_free_credentials(c->cred);
 	if (c->sys_started && !c->sys_joined)
@@ -214,9 +240,41 @@ static ssize_t push(gnutls_transport_ptr_t p, const void *data, size_t len)
 	return send(c->fd, data, len, MSG_NOSIGNAL);
 }
 
+struct tls_ticket {
+	gnutls_datum_t d;
+};
+
+struct tls_ticket *tls_ticket_take(const struct tls_conn *c)
+{
+	/* Under TLS 1.3 only a ticket resumes, and without one GnuTLS would
+	 * wait up to 50 ms for it and then hand back a dummy. */
+	if (gnutls_protocol_get_version(c->s) == GNUTLS_TLS1_3 &&
+	    !(gnutls_session_get_flags(c->s) & GNUTLS_SFLAGS_SESSION_TICKET))
+		return NULL;
+	struct tls_ticket *t = xcalloc(1, sizeof(*t));
+	if (gnutls_session_get_data2(c->s, &t->d) < 0) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void tls_ticket_free(struct tls_ticket *t)
+{
+	if (!t)
+		return;
+	gnutls_free(t->d.data);
+	free(t);
+}
+
+int tls_can_prefer_tls12(const struct tls_conn *c)
+{
+	return c->cfg->prio12 && gnutls_protocol_get_version(c->s) == GNUTLS_TLS1_3;
+}
+
 struct tls_conn *tls_conn_new(struct tls_config *cfg, int fd,
 			      const char *server_name, int timeout_ms,
-			      const struct tls_conn *resume_from)
+			      const struct tls_ticket *resume, int tls12)
 {
 	struct tls_conn *c = xcalloc(1, sizeof(*c));
 	c->fd = fd;
@@ -230,7 +288,7 @@ struct tls_conn *tls_conn_new(struct tls_config *cfg, int fd,
 		return NULL;
 	}
 
-	gnutls_priority_set(c->s, cfg->prio);
+	gnutls_priority_set(c->s, tls12 && cfg->prio12 ? cfg->prio12 : cfg->prio);
 	gnutls_credentials_set(c->s, GNUTLS_CRD_CERTIFICATE, cfg->cred);
 	if (server_name && !host_is_ip_literal(server_name))
 		gnutls_server_name_set(c->s, GNUTLS_NAME_DNS, server_name,
@@ -243,15 +301,8 @@ struct tls_conn *tls_conn_new(struct tls_config *cfg, int fd,
 	gnutls_transport_set_vec_push_function(c->s, vec_push);
 	gnutls_handshake_set_timeout(c->s, (unsigned)timeout_ms);
 	gnutls_record_set_timeout(c->s, (unsigned)timeout_ms);
-	if (resume_from) {
-		/* Without a ticket yet, get_data2 hands back a dummy that
-		 * cannot resume anything: then simply do a full handshake. */
-		gnutls_datum_t d = { NULL, 0 };
-		if (gnutls_session_get_data2(resume_from->s, &d) == 0) {
-			gnutls_session_set_data(c->s, d.data, d.size);
-			gnutls_free(d.data);
-		}
-	}
+	if (resume)
+		gnutls_session_set_data(c->s, resume->d.data, resume->d.size);
 	return c;
 }
 

@@ -28,13 +28,23 @@ struct tls_config_opts {
 struct tls_config *tls_config_new(const struct tls_config_opts *o, char **why);
 void tls_config_free(struct tls_config *c);
 
+/* What resumes a session elsewhere: a TLS 1.3 ticket or TLS 1.2 session
+ * data. NULL when c has nothing to offer (TLS 1.3 and no ticket received):
+ * never waits for one. */
+struct tls_ticket;
+struct tls_ticket *tls_ticket_take(const struct tls_conn *c);
+void tls_ticket_free(struct tls_ticket *t);
+/* c runs TLS 1.3 and the configuration also allows TLS 1.2: a server that
+ * gives no TLS 1.3 tickets may still resume TLS 1.2 sessions by ID. */
+int tls_can_prefer_tls12(const struct tls_conn *c);
+
 /* Start a client session on fd (which it does not own). server_name: the
- * name the user typed; sent as SNI unless it is an IP literal. resume_from:
- * the control connection whose session is resumed (data channels), or
- * NULL. */
+ * name the user typed; sent as SNI unless it is an IP literal. resume: what
+ * to resume (data channels), or NULL. tls12: offer TLS 1.2 only (within
+ * the configured priority). */
 struct tls_conn *tls_conn_new(struct tls_config *cfg, int fd,
 			      const char *server_name, int timeout_ms,
-			      const struct tls_conn *resume_from);
+			      const struct tls_ticket *resume, int tls12);
 void tls_conn_free(struct tls_conn *c); /* does not close fd */
 
 /* 0, or FTPS_ERR_TLS/FTPS_ERR_TIMEOUT/FTPS_ERR_INTERRUPTED with *why set
