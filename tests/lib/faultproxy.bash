@@ -12,7 +12,9 @@
 #       port (e.g. "$VSFTPD_PORT" "$VSFTPD_PASV_LO" "$VSFTPD_PASV_HI").  LO
 #       and HI may be "-" for no passive range.  RULES are faultproxy.py
 #       options: --cut KIND:DIR:BYTES[:COUNT], --stall ..., --cut-session,
-#       --refuse-after-cut SECONDS|forever, --delay MS.  Sets:
+#       --refuse-after-cut SECONDS|forever, --delay MS (one way, each
+#       direction: an RTT of R ms is --delay R/2; tests/bench/rtt_probe.py
+#       measures it).  Sets:
 #         FAULTPROXY_PORT      the control port clients use
 #         FAULTPROXY_HOST      the address clients use ($FAULTPROXY_LISTEN)
 #         FAULTPROXY_EVENTS    the event log (OPEN/CUT/STALL/REFUSED/CLOSE ...)

@@ -14,6 +14,17 @@
 #       The server runs in its own process group, is recorded in
 #       $SERVERS_PIDFILE (stop_servers kills it) and exits by itself after
 #       --lifetime seconds (default 300) whatever happens.
+#   start_ticketless [SERVER OPTIONS...]
+#       one ticketless_server.py (a correct, threaded FTPS server that sends
+#       no TLS 1.3 session tickets; TLS 1.2 resumes by session ID) on a free
+#       loopback port, TLS with $HOSTILE_CERT (default
+#       $CERTDIR/server-combined.pem); options as in its docstring
+#       (--implicit, --tls12, --data-cert PEM, --passive-ports LO-HI) ->
+#         TICKETLESS_PORT    its control port
+#         TICKETLESS_ROOT    the served tree; uploads land here
+#         TICKETLESS_EVENTS  "TLS data resumed=0|1 version=..." per data channel
+#         TICKETLESS_LOG     every command line received (PASS as ****)
+#         TICKETLESS_PID     stop_server "$TICKETLESS_PID" stops it early
 #   hostile_setup_file            what a file using only hostile servers needs
 #                                 in setup_file: certificates, pid file, watchdog
 #   hostile_make_chain DIR N      DIR/chainN-combined.pem: a leaf for localhost /
@@ -52,6 +63,31 @@ start_hostile() {
 		sleep 0.05
 	done
 	HOSTILE_PORT=$(<"$dir/port")
+}
+
+start_ticketless() {
+	local dir
+	dir=$(mktemp -d "${SERVERDIR:?}/ticketless.XXXX") || return 1
+	TICKETLESS_LOG=$dir/commands.log
+	TICKETLESS_EVENTS=$dir/events.log
+	TICKETLESS_ROOT=$dir/root
+	mkdir -p "$TICKETLESS_ROOT" || return 1
+	_servers_setsid
+	"${_SETSID[@]}" "$SERVER_PYTHON" "$_SERVERS_LIB_DIR/ticketless_server.py" \
+		--cert "${HOSTILE_CERT:-$CERTDIR/server-combined.pem}" --port-file "$dir/port" \
+		--log "$TICKETLESS_LOG" --events "$TICKETLESS_EVENTS" --root "$TICKETLESS_ROOT" \
+		--lifetime 300 "$@" </dev/null >"$dir/out" 2>&1 3>&- 4>&- &
+	local pid=$! deadline=$((SECONDS + SERVER_START_TIMEOUT))
+	_servers_track "$pid" ticketless
+	TICKETLESS_PID=$pid
+	until [[ -s $dir/port ]]; do
+		if ((SECONDS >= deadline)) || ! _servers_pid_alive "$pid"; then
+			cat "$dir/out" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+	TICKETLESS_PORT=$(<"$dir/port")
 }
 
 hostile_setup_file() {

@@ -11,6 +11,7 @@ asserting (where data connections arrived, whether their TLS session was
 resumed, key updates sent, ...) goes to --events, one line each:
 
   DATA to=ADDR:PORT from=ADDR:PORT     a data connection was accepted
+  NOHANDSHAKE after S s                handshake-before-150: gave up (425)
   TLS data resumed=0|1 version=...     its handshake finished
   KEYUPDATE control|data               a TLS 1.3 KeyUpdate was sent
   RENEGOTIATE data                     a TLS 1.2 HelloRequest was sent
@@ -109,6 +110,13 @@ Scenarios (the name selects the misbehaviour; "normal" has none):
   drip-reply           PWD -> '257 "/" is the current directory' one byte a
                        second, each byte in its own TLS record (event
                        "DRIPPED N" at the end)
+  handshake-before-150 LIST / NLST / MLSD / RETR / STOR: no 150 until the
+                       client's data connection has arrived *and* finished
+                       its TLS handshake (some Node.js servers do this); if
+                       that has not happened within 5 s of the command, "425
+                       No connection established" (event "NOHANDSHAKE ...")
+                       and the data connection is dropped; otherwise 150 and
+                       a normal transfer of real files from --root
   listing-branching    LIST / MLSD of any path -> directories "a" and "b"
                        and a 10-byte file "f" (NLST: the three names), so a
                        recursive walk never ends; CWD anywhere succeeds;
@@ -580,10 +588,14 @@ class Session:
         self.reply("227 Entering Passive Mode (%s,%d,%d)."
                    % (addr, port >> 8, port & 255))
 
-    def accept_data(self):
+    def accept_data(self, deadline=None):
+        """The data connection, TLS done if the control channel has TLS;
+        None if none came.  With a deadline (time.time()), the connection
+        and its handshake must both be done by then, else None."""
         if not self.listeners:
             raise Closed("no listener")
-        ready, _, _ = select.select(self.listeners, [], [], 15)
+        wait = 15 if deadline is None else max(deadline - time.time(), 0)
+        ready, _, _ = select.select(self.listeners, [], [], wait)
         if not ready:
             self.close_listeners()
             self.event("DATA none")
@@ -599,7 +611,17 @@ class Session:
             if (self.sc == "reuse-required-522" or self.a.fresh_data_tls or
                     self.tickets_expired()):
                 ctx = make_context(self.a)  # fresh: no ticket of ours works
-            d.start_tls(ctx)
+            if deadline is None:
+                d.start_tls(ctx)
+            else:
+                s.settimeout(max(deadline - time.time(), 0.001))
+                try:
+                    d.start_tls(ctx)
+                except Closed as e:
+                    self.event("TLS data failed: %s" % e)
+                    d.close()
+                    return None
+                s.settimeout(30)
             self.event("TLS data resumed=%d version=%s"
                        % (d.tls.session_reused, d.tls.version()))
         return d
@@ -617,6 +639,17 @@ class Session:
         if not self.listeners:
             self.reply("425 Use PASV or EPSV first")
             return None
+        if self.sc == "handshake-before-150":
+            # the client's TLS handshake first, then 150 (or 425 after 5 s)
+            began = time.time()
+            d = self.accept_data(deadline=began + 5)
+            if d is None:
+                self.close_listeners()
+                self.event("NOHANDSHAKE after %.1f s" % (time.time() - began))
+                self.reply("425 No connection established")
+                return None
+            self.reply("150 Opening data connection")
+            return d
         self.reply("150 Opening data connection")
         d = self.accept_data()
         if d is None:
