@@ -2,6 +2,7 @@
  * the transfer loops, and the close sequences that keep files whole. */
 #include "ftp/active.h"
 #include "ftp/session_int.h"
+#include "ftp/writer.h"
 #include "tls/tls.h"
 #include "util/error.h"
 #include "util/xmalloc.h"
@@ -164,7 +165,6 @@ static int secure_data(struct ftp_session *s, struct data_conn *d, int *prelim)
 	return 0;
 }
 
-/* Open a data channel for cmd: passive connect, command, 1xx, TLS. */
 /* Questions whose answers a transfer needs (SIZE, MDTM): sent in the same
  * packet as EPSV and the transfer command when pipelining, one by one
  * otherwise. */
@@ -216,20 +216,25 @@ static int prelude_ask(struct ftp_session *s, struct prelude *p)
  * transfer, which is most of the cost of small files. If EPSV fails after
  * all, the command's own (error) reply is read too, so that the two stay
  * in step, and the caller falls back to one command at a time. */
-static int pipelined_passive(struct ftp_session *s, struct data_conn *d,
-			     const char *cmd, struct prelude *pre, int *fallback)
+static int pipelined_send(struct ftp_session *s, const char *cmd,
+			  const struct prelude *pre)
 {
-	uint16_t port = 0;
 	const char *lines[PRELUDE_MAX + 2];
 	int n = 0;
 	for (int i = 0; pre && i < pre->n; i++)
 		lines[n++] = pre->cmd[i];
 	lines[n++] = "EPSV";
 	lines[n++] = cmd;
+	return ftp_send_lines(s, lines, n);
+}
+
+/* The replies to what pipelined_send sent, up to the data connection. */
+static int pipelined_read(struct ftp_session *s, struct data_conn *d,
+			  struct prelude *pre, int *fallback)
+{
+	uint16_t port = 0;
+	int rc;
 	*fallback = 0;
-	int rc = ftp_send_lines(s, lines, n);
-	if (rc < 0)
-		return rc;
 	for (int i = 0; pre && i < pre->n; i++) {
 		rc = prelude_store(s, pre, i, ftp_read_reply(s));
 		if (rc < 0)
@@ -270,11 +275,20 @@ static int pipelined_passive(struct ftp_session *s, struct data_conn *d,
 	return 0;
 }
 
+static int pipelined_passive(struct ftp_session *s, struct data_conn *d,
+			     const char *cmd, struct prelude *pre, int *fallback)
+{
+	int rc = pipelined_send(s, cmd, pre);
+	return rc < 0 ? rc : pipelined_read(s, d, pre, fallback);
+}
+
 /* A transfer command refused while our data connection was already open
  * (pipelined EPSV): pyftpdlib then answers the closing of that connection
  * with one more reply ("226 Transfer complete"). Left unread, it would be
  * taken for the answer to the next command, and every reply after it
- * would be one step behind. Read it if it comes, within a moment. */
+ * would be one step behind. Read it if it comes, within a moment; if it
+ * comes later, the next reply read skips it (it comes before the answer
+ * to our next command: pyftpdlib closes the old data channel first). */
 static void drain_stray(struct ftp_session *s)
 {
 	char keep[sizeof(s->err)];
@@ -285,6 +299,8 @@ static void drain_stray(struct ftp_session *s)
 	if (s->fd >= 0 && (s->rbuf.len > 0 || (s->tls && tls_buffered(s->tls)) ||
 			   poll(&p, 1, 200) > 0))
 		ftp_check_idle(s); /* reads and traces it; a hang-up drops */
+	else
+		s->stray_226 = 1; /* late (a loaded server): see ftp_read_reply */
 	ftp_reply_clear(&s->last);
 	s->last = last;
 	memcpy(s->err, keep, sizeof(keep));
@@ -307,13 +323,17 @@ static int accept_data(struct ftp_session *s, struct data_conn *d,
 	}
 }
 
+/* Open a data channel for cmd, whose commands may have been sent ahead
+ * already (sent_ahead: see ftp_hint_next). */
 static int data_start(struct ftp_session *s, struct data_conn *d,
-		      const char *cmd, struct prelude *pre)
+		      const char *cmd, struct prelude *pre, int sent_ahead)
 {
 	int listen_fd = -1, fallback = 1, rc = 0, prelim = 0;
 	d->fd = -1;
 	d->tls = NULL;
-	if (!s->active && s->epsv_ok && !s->no_epsv && !s->no_pipelining)
+	if (sent_ahead)
+		rc = pipelined_read(s, d, pre, &fallback);
+	else if (!s->active && s->epsv_ok && !s->no_epsv && !s->no_pipelining)
 		rc = pipelined_passive(s, d, cmd, pre, &fallback);
 	else
 		rc = prelude_ask(s, pre);
@@ -409,13 +429,13 @@ static void progress(struct ftp_session *s, int64_t done, int64_t total)
 }
 
 static int receive_with(struct ftp_session *s, const char *cmd, struct prelude *pre,
-			struct ftp_facts *facts, int64_t total,
+			int sent_ahead, struct ftp_facts *facts, int64_t total,
 			struct ftp_sink *sink, size_t max_bytes, int64_t *moved);
 
 static int receive(struct ftp_session *s, const char *cmd, int64_t total,
 		   struct ftp_sink *sink, size_t max_bytes, int64_t *moved)
 {
-	return receive_with(s, cmd, NULL, NULL, total, sink, max_bytes, moved);
+	return receive_with(s, cmd, NULL, 0, NULL, total, sink, max_bytes, moved);
 }
 
 /* Answers to SIZE and MDTM, where asked and given. */
@@ -444,6 +464,22 @@ static int read_failure(struct ftp_session *s, ssize_t n, const char *why,
 	return ftp_fail(s, (int)n, "data channel: %s", why);
 }
 
+/* Large downloads write through a thread (writer.c) where the sink allows
+ * it; small ones never start one. */
+#define THREADED_MIN (4 * XFER_BUF)
+
+/* One full buffer to the sink: directly, or handed to the writer thread
+ * (started at the first full buffer of a large download), getting an empty
+ * one back in *buf. */
+static int flush_buf(struct ftp_session *s, struct ftp_sink *sink,
+		     struct writer **w, int64_t total, char **buf, size_t fill)
+{
+	if (!*w && sink->threaded && (total < 0 || total >= THREADED_MIN))
+		*w = writer_new(sink, XFER_BUF);
+	int rc = *w ? writer_put(*w, buf, fill) : sink->write(sink->ctx, *buf, fill);
+	return rc < 0 ? ftp_fail(s, FTPS_ERR_LOCAL, "writing: %s", strerror(errno)) : 0;
+}
+
 /* Read the data channel to its end into the sink, in large writes. 0, or
  * the reason it stopped (with s->err set). */
 static int read_all(struct ftp_session *s, struct data_conn *d,
@@ -451,6 +487,7 @@ static int read_all(struct ftp_session *s, struct data_conn *d,
 		    int64_t *done)
 {
 	char *buf = xmalloc_pages(XFER_BUF);
+	struct writer *w = NULL;
 	size_t fill = 0;
 	int xrc = 0;
 	for (;;) {
@@ -473,30 +510,132 @@ static int read_all(struct ftp_session *s, struct data_conn *d,
 		}
 		/* Batch records into large writes: fewer syscalls. */
 		if (fill >= XFER_BUF - 16384) {
-			if (sink->write(sink->ctx, buf, fill) < 0) {
-				xrc = ftp_fail(s, FTPS_ERR_LOCAL, "writing: %s",
-					       strerror(errno));
+			if ((xrc = flush_buf(s, sink, &w, total, &buf, fill)) < 0)
 				break;
-			}
 			fill = 0;
 			progress(s, *done, total);
 		}
 	}
+	if (w && writer_finish(w) < 0 && xrc != FTPS_ERR_LOCAL)
+		xrc = ftp_fail(s, FTPS_ERR_LOCAL, "writing: %s", strerror(errno));
 	/* What arrived before a failure is good data (TLS authenticated it):
 	 * it goes to the sink too, so that a kept .part holds all of it. */
 	if (fill > 0 && xrc != FTPS_ERR_LOCAL && xrc != FTPS_ERR_TOOLONG &&
 	    sink->write(sink->ctx, buf, fill) < 0 && xrc == 0)
 		xrc = ftp_fail(s, FTPS_ERR_LOCAL, "writing: %s", strerror(errno));
+	writer_free(w);
 	free(buf);
 	return xrc;
 }
 
+/* A download whose commands went out ahead (ftp_hint_next). */
+struct queued {
+	char *cmd;           /* "RETR path" */
+	struct prelude pre;  /* its SIZE and MDTM, sent before it */
+};
+
+static void queued_free(struct queued *q)
+{
+	if (!q)
+		return;
+	free(q->cmd);
+	prelude_clear(&q->pre);
+	free(q);
+}
+
+void ftp_queue_clear(struct ftp_session *s)
+{
+	queued_free(s->queued);
+	s->queued = NULL;
+	free(s->hint);
+	s->hint = NULL;
+}
+
+void ftp_hint_next(struct ftp_session *s, const char *path)
+{
+	free(s->hint);
+	s->hint = path ? xstrdup(path) : NULL;
+}
+
+/* The current download's data have all arrived: send the hinted next
+ * one's commands now, before reading the current final reply. The server
+ * reads them once it has finished this transfer, so they cost no round
+ * trip of their own. Only where pipelining is known to work, and only for
+ * downloads: the server has sent everything, so nothing it does on
+ * reading them can cut the current transfer short. Everything the next
+ * file could want is asked (SIZE where usable, MDTM where the current one
+ * wanted it). */
+static void queue_next(struct ftp_session *s, const struct ftp_facts *cur)
+{
+	char *path = s->hint;
+	s->hint = NULL;
+	if (!path || s->queued || s->active || !s->epsv_ok || s->no_epsv ||
+	    s->no_pipelining) {
+		free(path);
+		return;
+	}
+	struct queued *q = xcalloc(1, sizeof(*q));
+	if (ftp_size_usable(s) && cur->want_size)
+		prelude_add(&q->pre, xasprintf("SIZE %s", path));
+	if ((s->features & FEAT_MDTM) && cur->want_mtime)
+		prelude_add(&q->pre, xasprintf("MDTM %s", path));
+	q->cmd = xasprintf("RETR %s", path);
+	free(path);
+	if (pipelined_send(s, q->cmd, &q->pre) < 0) {
+		queued_free(q); /* the connection is gone: the final reply says so */
+		return;
+	}
+	s->queued = q;
+}
+
+static int discard(void *ctx, const void *buf, size_t n)
+{
+	(void)ctx, (void)buf, (void)n;
+	return 0;
+}
+
+/* A queued download nobody wants after all (the next command is another
+ * one): its replies are taken and the transfer ended, a small file by
+ * reading it to the end, a large one with ABOR. */
+#define CANCEL_READ_MAX (1 << 20)
+int ftp_settle_queue(struct ftp_session *s)
+{
+	struct queued *q = s->queued;
+	struct data_conn d = { -1, NULL };
+	int fallback = 0, prelim = 0;
+	s->queued = NULL;
+	int rc = pipelined_read(s, &d, &q->pre, &fallback);
+	struct ftp_facts f = { -1, -1, 1, 0 };
+	read_facts(&q->pre, &f);
+	queued_free(q);
+	if (rc < 0 || fallback)
+		return rc < 0 ? rc : 0;
+	rc = secure_data(s, &d, &prelim);
+	if (rc < 0) {
+		int refused = rc == FTPS_ERR_REFUSED && ftp_is_connected(s);
+		data_close(&d);
+		if (refused) /* RETR refused (550): nothing to cancel */
+			drain_stray(s);
+		return refused ? 0 : rc;
+	}
+	if (f.size < 0 || f.size > CANCEL_READ_MAX)
+		return data_abort(s, &d, 0);
+	struct ftp_sink null = { discard, NULL, NULL, 0 };
+	int64_t done = 0;
+	int xrc = read_all(s, &d, &null, 0, f.size, &done);
+	if (xrc == 0)
+		tls_bye(d.tls);
+	data_close(&d);
+	rc = data_finish(s, xrc);
+	return rc < 0 && rc != FTPS_ERR_REFUSED && rc != FTPS_ERR_TRUNCATED ? rc : 0;
+}
+
 static int receive_with(struct ftp_session *s, const char *cmd, struct prelude *pre,
-			struct ftp_facts *facts, int64_t total,
+			int sent_ahead, struct ftp_facts *facts, int64_t total,
 			struct ftp_sink *sink, size_t max_bytes, int64_t *moved)
 {
 	struct data_conn d;
-	int rc = data_start(s, &d, cmd, pre);
+	int rc = data_start(s, &d, cmd, pre, sent_ahead);
 	if (pre && facts)
 		read_facts(pre, facts);
 	if (rc < 0)
@@ -515,6 +654,8 @@ static int receive_with(struct ftp_session *s, const char *cmd, struct prelude *
 	if (xrc == 0)
 		tls_bye(d.tls);
 	data_close(&d);
+	if (xrc == 0 && facts)
+		queue_next(s, facts);
 	if (xrc == FTPS_ERR_TIMEOUT) {
 		ftp_drop(s);
 		return xrc;
@@ -610,7 +751,17 @@ int ftp_retrieve(struct ftp_session *s, const char *path, int64_t offset,
 					ftp_reply_msg(s));
 	}
 	char *cmd = xasprintf("RETR %s", path);
-	int rc = receive_with(s, cmd, &pre, facts, facts->size, sink, 0, moved);
+	int ahead = 0;
+	if (s->queued && offset == 0 && !strcmp(s->queued->cmd, cmd)) {
+		/* Sent ahead: its SIZE/MDTM answers are this call's. */
+		prelude_clear(&pre);
+		pre = s->queued->pre;
+		memset(&s->queued->pre, 0, sizeof(pre));
+		queued_free(s->queued);
+		s->queued = NULL;
+		ahead = 1;
+	}
+	int rc = receive_with(s, cmd, &pre, ahead, facts, facts->size, sink, 0, moved);
 	prelude_clear(&pre);
 	free(cmd);
 	return rc;
@@ -622,7 +773,7 @@ int ftp_store(struct ftp_session *s, const char *path, int append,
 	struct data_conn d;
 	*moved = 0;
 	char *cmd = xasprintf("%s %s", append ? "APPE" : "STOR", path);
-	int rc = data_start(s, &d, cmd, NULL);
+	int rc = data_start(s, &d, cmd, NULL, 0);
 	free(cmd);
 	if (rc < 0)
 		return rc;

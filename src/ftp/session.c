@@ -37,6 +37,7 @@ void ftp_session_free(struct ftp_session *s)
 	if (!s)
 		return;
 	ftp_disconnect(s);
+	ftp_queue_clear(s);
 	reply_parser_free(s->parser);
 	buf_free(&s->rbuf);
 	ftp_reply_clear(&s->last);
@@ -94,6 +95,7 @@ void ftp_drop(struct ftp_session *s)
 	tls_ticket_free(s->data_ticket);
 	s->data_ticket = NULL;
 	s->data_tls12 = 0;
+	ftp_queue_clear(s);
 }
 
 void ftp_check_hangup(struct ftp_session *s, int wait_ms)
@@ -199,6 +201,9 @@ int ftp_send(struct ftp_session *s, const char *line)
 {
 	if (s->fd < 0)
 		return ftp_fail(s, FTPS_ERR_NOTCONN, "not connected");
+	int qrc = s->queued ? ftp_settle_queue(s) : 0;
+	if (qrc < 0)
+		return qrc;
 	size_t len = strlen(line);
 	/* A CR or LF inside would let a file name smuggle a second command. */
 	if (len > CMD_MAX || strpbrk(line, "\r\n"))
@@ -220,6 +225,9 @@ int ftp_send_lines(struct ftp_session *s, const char *const *lines, int n)
 {
 	if (s->fd < 0)
 		return ftp_fail(s, FTPS_ERR_NOTCONN, "not connected");
+	int qrc = s->queued ? ftp_settle_queue(s) : 0;
+	if (qrc < 0)
+		return qrc;
 	struct buf all = { 0 };
 	for (int i = 0; i < n; i++) {
 		if (strlen(lines[i]) > CMD_MAX || strpbrk(lines[i], "\r\n")) {
@@ -297,6 +305,17 @@ static int read_reply_until(struct ftp_session *s, int64_t deadline)
 				reply_parser_take(s->parser, &s->last);
 				s->replies_since_tls++;
 				trace_reply(s);
+				/* The late answer to a refused transfer (see
+				 * drain_stray in data.c): the first reply after
+				 * it is never a 226 of its own, since a transfer
+				 * answers 1xx or 229 first. */
+				if (s->stray_226) {
+					s->stray_226 = 0;
+					if (s->last.code == 226) {
+						ftp_reply_clear(&s->last);
+						continue;
+					}
+				}
 				/* 421: the server is closing the connection
 				 * (RFC 959); the next command must reconnect,
 				 * not fail on a dead socket. */
@@ -533,15 +552,48 @@ static int after_login_replies(struct ftp_session *s, int *code, int pipelined)
 	return 0;
 }
 
+/* USER and PASS in one write, when the password is known beforehand: one
+ * round trip for both. A server that needs no password answers PASS with
+ * 503 or 230, which is ignored. The after-login commands wait for the
+ * answer: pyftpdlib delays a 530 by seconds and meanwhile answers what
+ * follows, out of order. */
+static int login_pipelined(struct ftp_session *s, const char *user, char *pass)
+{
+	char *u = xasprintf("USER %s", user), *p = xasprintf("PASS %s", pass);
+	const char *lines[2] = { u, p };
+	int rc = ftp_send_lines(s, lines, 2);
+	free(u);
+	free_secret(p);
+	free_secret(pass);
+	if (rc < 0)
+		return rc;
+	int user_code = ftp_read_reply(s);
+	if (user_code < 0)
+		return user_code;
+	char refused[sizeof(s->msg)] = "";
+	if (user_code != 230 && user_code != 331 && user_code != 332)
+		snprintf(refused, sizeof(refused), "%s", ftp_reply_msg(s));
+	rc = ftp_read_reply(s);
+	if (rc < 0)
+		return rc;
+	if (!refused[0] && user_code != 230 && rc != 230 && rc != 202)
+		snprintf(refused, sizeof(refused), "%s", ftp_reply_msg(s));
+	if (!refused[0])
+		return 0;
+	return ftp_fail(s, FTPS_ERR_LOGIN, "login as %s refused: %s", user, refused);
+}
+
 int ftp_login(struct ftp_session *s, const char *user)
 {
-	int rc = login_user(s, user);
+	int pipelined = !s->no_pipelining, rc;
+	char *pass = pipelined && s->hooks.known_password
+		? s->hooks.known_password(s->hooks.ctx, user) : NULL;
+	rc = pass ? login_pipelined(s, user, pass) : login_user(s, user);
+	if (rc == 0 && pipelined)
+		rc = ftp_send_lines(s, after_login, AL_N);
 	if (rc < 0)
 		return rc;
 	int code[AL_N];
-	int pipelined = !s->no_pipelining;
-	if (pipelined && (rc = ftp_send_lines(s, after_login, AL_N)) < 0)
-		return rc;
 	rc = after_login_replies(s, code, pipelined);
 	if (rc < 0)
 		return rc;
@@ -559,7 +611,9 @@ void ftp_disconnect(struct ftp_session *s)
 		return;
 	/* QUIT and close_notify, without waiting for "221": every reply
 	 * that mattered has been read, and waiting would only add a round
-	 * trip to the end of every run. */
+	 * trip to the end of every run. A download queued ahead is simply
+	 * left: the server sees QUIT and the end of the connection. */
+	ftp_queue_clear(s);
 	ftp_send(s, "QUIT");
 	if (s->tls)
 		tls_bye(s->tls);
@@ -624,6 +678,9 @@ int ftp_check_idle(struct ftp_session *s)
 {
 	if (s->fd < 0)
 		return ftp_fail(s, FTPS_ERR_NOTCONN, "not connected");
+	int qrc = s->queued ? ftp_settle_queue(s) : 0;
+	if (qrc < 0)
+		return qrc;
 	struct pollfd p = { .fd = s->fd, .events = POLLIN };
 	if (s->rbuf.len == 0 && !(s->tls && tls_buffered(s->tls)) &&
 	    poll(&p, 1, 0) <= 0)

@@ -29,6 +29,11 @@ struct ftp_hooks {
 	/* The server wants a password for user: a newly allocated secret
 	 * (the engine wipes and frees it), or NULL to give up. */
 	char *(*password)(void *ctx, const char *user);
+	/* Optional: the password for user if it is known without asking
+	 * anybody (URL, environment, .netrc), else NULL; newly allocated, the
+	 * engine wipes it. Lets USER, PASS and what follows login go out in
+	 * one round trip. */
+	char *(*known_password)(void *ctx, const char *user);
 	/* Bytes moved so far in the current transfer (total -1 if unknown). */
 	void (*progress)(void *ctx, int64_t done, int64_t total);
 	/* Non-zero once the user asked to stop (Ctrl-C). */
@@ -87,6 +92,10 @@ struct ftp_sink {
 	void *ctx;
 	/* Optional: called once before the data, with the size if known. */
 	void (*begin)(void *ctx, int64_t total);
+	/* Non-zero: write may be called from a thread of the engine's own
+	 * (never two calls at once), so that a large download's disk writes
+	 * overlap with receiving the next bytes. */
+	int threaded;
 };
 
 /* What a download knows or wants to know about the file: size and mtime
@@ -116,6 +125,12 @@ void ftp_set_passive(struct ftp_session *s, int passive);
 /* RETR path from offset (REST when > 0) into sink; facts in and out. */
 int ftp_retrieve(struct ftp_session *s, const char *path, int64_t offset,
 		 struct ftp_facts *facts, struct ftp_sink *sink, int64_t *moved);
+/* The download that will follow the next ftp_retrieve on s (path), or
+ * NULL. Once that transfer's data have all arrived, the commands for path
+ * go out before its final reply is read: one round trip less per file.
+ * The following ftp_retrieve of path from offset 0 takes them up; any
+ * other command first takes their replies and cancels that download. */
+void ftp_hint_next(struct ftp_session *s, const char *path);
 /* STOR (or APPE when append) path from source. */
 int ftp_store(struct ftp_session *s, const char *path, int append,
 	      int64_t total, struct ftp_source *src, int64_t *moved);

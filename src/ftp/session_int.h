@@ -11,6 +11,7 @@
 
 struct tls_conn;
 struct tls_ticket;
+struct queued;
 
 struct ftp_session {
 	struct ftp_hooks hooks;
@@ -37,6 +38,8 @@ struct ftp_session {
 	int no_epsv;               /* EPSV refused once: use PASV */
 	int epsv_ok;               /* EPSV worked: it may be pipelined */
 	int no_pipelining;         /* a server that loses pipelined commands */
+	int stray_226;             /* a "226" may still come for a refused
+				    * transfer: the next reply skips it */
 	int no_list_a;             /* "LIST -a" refused: plain LIST */
 	int hash_algo;             /* chosen with OPTS HASH, 0 not yet */
 	unsigned data_channels, data_resumed;
@@ -44,6 +47,11 @@ struct ftp_session {
 	 * resume the previous data channel's session (its ID). */
 	int data_tls12;
 	struct tls_ticket *data_ticket;
+	/* The download the caller said comes next (ftp_hint_next), and once
+	 * its commands went out ahead of the current final reply, those
+	 * (data.c). */
+	char *hint;
+	struct queued *queued;
 };
 
 /* Set s->err (printf-style) and return code. */
@@ -66,6 +74,12 @@ int ftp_is_cancelled(struct ftp_session *s);
  * after "522 ... session reuse required"), close our side too, so that the
  * next command reconnects instead of failing a second time. */
 void ftp_check_hangup(struct ftp_session *s, int wait_ms);
+/* Commands sent ahead for a download that is not the one now asked for:
+ * take that download's replies and cancel it, so that replies and commands
+ * stay in step. 0 or a negative ftps_err (data.c). */
+int ftp_settle_queue(struct ftp_session *s);
+/* Forget the queue and the hint (the connection is gone). */
+void ftp_queue_clear(struct ftp_session *s);
 /* "CODE text" of the last reply, for messages. */
 const char *ftp_reply_msg(struct ftp_session *s);
 
