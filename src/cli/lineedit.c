@@ -205,3 +205,8 @@ void lineedit_history_save(const char *path)
 	if (write_history(path) == 0)
 		history_truncate_file(path, HISTORY_MAX);
 }
+
+const char *lineedit_library_version(void)
+{
+	return rl_library_version;
+}

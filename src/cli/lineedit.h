@@ -16,5 +16,7 @@ void lineedit_set_idle(int (*fn)(void *ctx), void *ctx);
 /* Load and save the history file (created 0600, its directory 0700). */
 void lineedit_history_load(const char *path);
 void lineedit_history_save(const char *path);
+/* The readline library's version as loaded ("8.2"), for --version. */
+const char *lineedit_library_version(void);
 
 #endif

@@ -62,3 +62,57 @@ teardown() { tty_stop; }
 	assert_success
 	assert_equal "$(stat -c %a h-big)" 644
 }
+
+@test "--version names the GnuTLS and readline libraries in use" {
+	run "$FTPS" --version
+	assert_success
+	assert_line --index 0 --regexp '^ftps [0-9]+\.[0-9]+\.[0-9]+$'
+	local gnutls rl
+	gnutls=$(gnutls-cli --version | sed -n '1s/^gnutls-cli \([0-9.]*\).*/\1/p')
+	rl=$(awk '$2 == "RL_VERSION_MAJOR" { ma = $3 } $2 == "RL_VERSION_MINOR" { mi = $3 }
+		END { print ma "." mi }' /usr/include/readline/readline.h)
+	[[ -n $gnutls && $rl == [0-9]*.[0-9]* ]]
+	assert_line --index 1 "GnuTLS $gnutls, readline $rl"
+	assert_equal "${#lines[@]}" 2
+}
+
+@test "man page: what is meant to be copied never breaks at a line end; mandoc reads the date" {
+	local page=$BATS_TEST_DIRNAME/../../man/ftps.1 w
+	for w in 50 60 72; do
+		run env MANWIDTH=$w man -l "$page"
+		assert_success
+		assert_line --partial "SHA256:4p89wOQEVhRDFdSqqEjuU7EvKyKxceG1hDJSrCxDW6I"
+		assert_line --partial "\$XDG_CONFIG_HOME/known_servers"
+		assert_line --partial "accept-new"
+		# no option, variable, fingerprint or path cut by a hyphenation
+		refute_output --regexp '(--[a-z-]*|\$XDG_[A-Z_]*|SHA256:[^ ]*|accept|[a-z]+/[^ ]*)‐'$'\n'
+	done
+	run head -n1 "$page"
+	assert_output --regexp '^\.TH FTPS 1 [0-9]{4}-[0-9]{2}-[0-9]{2} '
+	if command -v mandoc >/dev/null; then
+		run mandoc -Tlint "$page"
+		refute_output --partial "date"
+	fi
+}
+
+@test "meson installs the completions where each shell reads them; *_completions_dir options move them" {
+	local src=$BATS_TEST_DIRNAME/../.. b=$BATS_TEST_TMPDIR/b
+	installed() {
+		meson introspect --installed "$1" |
+			"$SERVER_PYTHON" -c 'import json, sys; print(*json.load(sys.stdin).values(), sep="\n")'
+	}
+	meson setup --prefix=/usr "$b" "$src" >/dev/null
+	run installed "$b"
+	assert_line /usr/bin/ftps
+	assert_line /usr/share/man/man1/ftps.1
+	assert_line /usr/share/bash-completion/completions/ftps
+	assert_line /usr/share/zsh/vendor-completions/_ftps
+	assert_line /usr/share/fish/vendor_completions.d/ftps.fish
+	meson setup --prefix=/usr -Dbash_completions_dir=/opt/bash -Dzsh_completions_dir=share/z \
+		-Dfish_completions_dir=/opt/fish "$b-2" "$src" >/dev/null
+	run installed "$b-2"
+	assert_line /opt/bash/ftps
+	assert_line /usr/share/z/_ftps
+	assert_line /opt/fish/ftps.fish
+	refute_output --partial vendor
+}
