@@ -12,9 +12,12 @@ struct ftps_url {
 	char *password;  /* NULL if not given; percent-decoded */
 	char *host;      /* without brackets for IPv6 literals */
 	uint16_t port;   /* 0 if not given */
-	char *path;      /* NULL if none; percent-decoded, without the leading
-	                  * '/' of the URL ("ftpes://h/pub" -> "pub",
-	                  * "ftpes://h//abs" -> "/abs") */
+	char *path;      /* NULL if none; percent-decoded as a whole, without
+	                  * the leading '/' of the URL, so relative to the login
+	                  * directory as in curl ("ftpes://h/pub" -> "pub");
+	                  * "%2F" or a second '/' first makes it absolute
+	                  * ("ftpes://h/%2Fetc/x" and "ftpes://h//etc/x" ->
+	                  * "/etc/x") */
 	enum tls_mode mode; /* from the scheme: ftpes:// and ftp:// -> EXPLICIT,
 	                     * ftps:// -> IMPLICIT, no scheme -> DEFAULT */
 };

@@ -21,6 +21,13 @@ static const struct {
 	  TLS_MODE_EXPLICIT },
 	{ "ftpes://h/pub/my%20dir", NULL, NULL, "h", 0, "pub/my dir",
 	  TLS_MODE_EXPLICIT },
+	/* curl's rule: %2F at the start makes the path absolute, elsewhere
+	 * it is an ordinary '/' (one-shot transfers name files this way) */
+	{ "ftpes://h/%2Fetc/x", NULL, NULL, "h", 0, "/etc/x", TLS_MODE_EXPLICIT },
+	{ "ftpes://h/%2fetc/x", NULL, NULL, "h", 0, "/etc/x", TLS_MODE_EXPLICIT },
+	{ "ftpes://h/dir/a%2Fb", NULL, NULL, "h", 0, "dir/a/b", TLS_MODE_EXPLICIT },
+	{ "ftpes://h/dir/file.iso", NULL, NULL, "h", 0, "dir/file.iso",
+	  TLS_MODE_EXPLICIT },
 	{ "ftpes://u:@h", "u", "", "h", 0, NULL, TLS_MODE_EXPLICIT },
 	{ "ftpes://me@example.com@h", "me@example.com", NULL, "h", 0, NULL,
 	  TLS_MODE_EXPLICIT },
