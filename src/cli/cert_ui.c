@@ -10,6 +10,7 @@
 #include "trust/policy.h"
 #include "trust/store.h"
 #include "trust/verify.h"
+#include "util/buf.h"
 #include "util/sanitize.h"
 #include "util/xmalloc.h"
 
@@ -30,6 +31,45 @@ static void print_time(FILE *f, int64_t t)
 	gmtime_r(&tt, &tm);
 	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm);
 	fputs(buf, f);
+}
+
+/* The certificate's SHA-256 as 64 hex digits, without the colons: one
+ * word that fits an 80-column line and copies whole (with colons it
+ * would take 95 columns). */
+static void print_cert_sha256(FILE *f, const char *fp)
+{
+	fputs("Cert SHA256:  ", f);
+	for (; *fp; fp++)
+		if (*fp != ':')
+			fputc(*fp, f);
+	fputc('\n', f);
+}
+
+/* "ftps" and, when the user named one, "--known-servers FILE" (quoted
+ * for a POSIX shell): advice to copy must edit the file that was read.
+ * Newly allocated. */
+static char *ftps_command(const struct app *a)
+{
+	const char *path = a->opt.known_servers;
+	if (!path)
+		return xstrdup("ftps");
+	struct buf b = { 0 };
+	buf_append_str(&b, "ftps --known-servers ");
+	if (*path && strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			    "0123456789_./:@%+=,-") == strlen(path)) {
+		buf_append_str(&b, path);
+	} else {
+		buf_append_str(&b, "'");
+		for (const char *p = path; *p; p++)
+			if (*p == '\'')
+				buf_append_str(&b, "'\\''");
+			else
+				buf_append(&b, p, 1);
+		buf_append_str(&b, "'");
+	}
+	char *s = sanitize_str(b.data);
+	buf_free(&b);
+	return s;
 }
 
 void cert_print(FILE *f, const char *host, uint16_t port,
@@ -61,7 +101,7 @@ void cert_print(FILE *f, const char *host, uint16_t port,
 	fputs(r->reasons & CERT_EXPIRED ? "  EXPIRED\n" : "\n", f);
 	fprintf(f, "Key:          %s\n", r->key_desc);
 	fprintf(f, "Key SHA256:   %s\n", r->pin);
-	fprintf(f, "Cert SHA256:  %s\n", r->cert_sha256);
+	print_cert_sha256(f, r->cert_sha256);
 	fprintf(f, "TLS:          %s %s\n", r->tls_version, r->cipher);
 }
 
@@ -106,6 +146,7 @@ static void changed_key_alarm(const struct decision *d)
 {
 	char *hp = host_port(d->host, d->port);
 	char *safe = sanitize_str(hp);
+	char *cmd = ftps_command(d->a);
 	fflush(stdout);
 	fprintf(stderr,
 		"@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
@@ -120,9 +161,11 @@ static void changed_key_alarm(const struct decision *d)
 		"    %s\n"
 		"The pinned key is on line %zu of %s.\n"
 		"If you are sure the new key is right, remove the old one with:\n"
-		"    ftps trust remove %s\n"
+		"    %s trust remove %s\n"
 		"ftps: certificate key of %s has changed; connection refused\n",
-		safe, d->match->pin, d->r->pin, d->match->line, d->path, safe, safe);
+		safe, d->match->pin, d->r->pin, d->match->line, d->path, cmd, safe,
+		safe);
+	free(cmd);
 	free(safe);
 	free(hp);
 }
@@ -184,13 +227,15 @@ static void explain_strict(const struct decision *d)
 {
 	char *hp = host_port(d->host, d->port);
 	char *safe = sanitize_str(hp);
+	char *cmd = ftps_command(d->a);
 	fflush(stdout);
 	fputs(d->a->trust.cert_text, stderr);
 	fprintf(stderr,
 		"ftps: %s is not in known_servers and its certificate is not trusted.\n"
 		"ftps: if the key SHA256 above is right, trust it with:\n"
-		"    ftps trust add %s %s\n",
-		safe, safe, d->r->pin);
+		"    %s trust add %s %s\n",
+		safe, cmd, safe, d->r->pin);
+	free(cmd);
 	free(safe);
 	free(hp);
 }

@@ -89,5 +89,6 @@ int cmd_cat(struct app *a, const struct cmd_args *args)
 	int rc = 0;
 	for (int i = 0; i < args->argc && rc == 0; i++)
 		rc = cat_file(a, a->ftp, args_text(args, i));
-	return rc;
+	/* cat big | head: the reader has all it wanted; not a failure. */
+	return rc == CAT_OUTPUT_CLOSED ? 0 : rc;
 }

@@ -3,12 +3,19 @@
 #include "cli/msg.h"
 #include "util/error.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+
+/* The largest rate accepted: a terabyte a second is no limit at all. */
+#define RATE_MAX ((int64_t)1 << 40)
+
+/* A rate (int64_t field) is marked by min == -1. */
+#define RATE -1
 
 static const struct {
 	const char *name;
@@ -23,6 +30,9 @@ static const struct {
 	  "keep the command history in a file", 0, 0 },
 	{ "keepalive", offsetof(struct settings, keepalive), 60,
 	  "idle seconds at the prompt before a NOOP (0: never)", 0, 86400 },
+	{ "limit-rate", offsetof(struct settings, limit_rate), 0,
+	  "bytes/s for all transfers together, k/M/G suffix (0: no limit)",
+	  RATE, 0 },
 	{ "max-entries", offsetof(struct settings, max_entries), 100000,
 	  "most entries a recursive get or rm may list",
 	  1, 100000000 },
@@ -46,10 +56,71 @@ static int *field(struct settings *s, size_t i)
 	return (int *)((char *)s + table[i].offset);
 }
 
+static int64_t *rate_field(struct settings *s, size_t i)
+{
+	return (int64_t *)((char *)s + table[i].offset);
+}
+
 void settings_defaults(struct settings *s)
 {
-	for (size_t i = 0; i < N_SETTINGS; i++)
-		*field(s, i) = table[i].on;
+	for (size_t i = 0; i < N_SETTINGS; i++) {
+		if (table[i].min == RATE)
+			*rate_field(s, i) = table[i].on;
+		else
+			*field(s, i) = table[i].on;
+	}
+}
+
+/* "512k", "1.5M", "2G", "300": bytes per second, suffixes in powers of
+ * 1024 as curl's --limit-rate. -1 when malformed or too large. */
+int64_t settings_parse_rate(const char *v)
+{
+	char *end;
+	errno = 0;
+	double n = strtod(v, &end);
+	if (errno || end == v || n < 0 || !(v[0] >= '0' && v[0] <= '9'))
+		return -1;
+	const char *units = "kmg";
+	const char *u = *end ? strchr(units, tolower((unsigned char)*end)) : NULL;
+	if (*end && (!u || end[1]))
+		return -1;
+	for (const char *k = units; u && k <= u; k++)
+		n *= 1024;
+	if (n > (double)RATE_MAX)
+		return -1;
+	return (int64_t)(n + 0.5);
+}
+
+void settings_format_rate(int64_t rate, char *buf, size_t size)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	if (rate <= 0) {
+		snprintf(buf, size, "unlimited");
+		return;
+	}
+	double v = (double)rate;
+	int u = 0;
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (v == (double)(int64_t)v)
+		snprintf(buf, size, "%.0f %s/s", v, unit[u]);
+	else
+		snprintf(buf, size, "%.1f %s/s", v, unit[u]);
+}
+
+static int set_rate(struct settings *s, size_t i, const char *value)
+{
+	int64_t v = settings_parse_rate(value);
+	if (v < 0) {
+		app_error("set %s: expected bytes per second with an optional k, "
+			  "M or G suffix (0: no limit), not \"%s\"", table[i].name,
+			  value);
+		return FTPS_ERR_USAGE;
+	}
+	*rate_field(s, i) = v;
+	return 0;
 }
 
 static int parse_bool(const char *v)
@@ -78,6 +149,8 @@ int settings_set(struct settings *s, const char *name, const char *value)
 	for (size_t i = 0; i < N_SETTINGS; i++) {
 		if (strcmp(table[i].name, name))
 			continue;
+		if (table[i].min == RATE)
+			return set_rate(s, i, value);
 		int v = table[i].max ? parse_number(value, table[i].min, table[i].max)
 				     : parse_bool(value);
 		if (v < 0 && table[i].max) {
@@ -99,8 +172,14 @@ int settings_set(struct settings *s, const char *name, const char *value)
 void settings_print(const struct settings *s)
 {
 	for (size_t i = 0; i < N_SETTINGS; i++) {
+		char value[32];
+		if (table[i].min == RATE) {
+			settings_format_rate(*rate_field((struct settings *)s, i),
+					     value, sizeof(value));
+			printf("%-11s %-9s %s\n", table[i].name, value, table[i].help);
+			continue;
+		}
 		int v = *field((struct settings *)s, i);
-		char value[16];
 		snprintf(value, sizeof(value), "%d", v);
 		printf("%-11s %-9s %s\n", table[i].name,
 		       table[i].max ? value : v ? "on" : "off", table[i].help);

@@ -12,6 +12,8 @@
 #include "util/xmalloc.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <time.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -26,7 +28,71 @@ struct fd_ctx {
 	int64_t base;       /* bytes already there before this transfer */
 	int64_t moved;
 	const char *name;   /* for the progress bar */
+	int64_t limit;      /* set limit-rate: bytes/s, 0 for none */
+	int broken_pipe;    /* a write found the reader gone (EPIPE) */
 };
+
+/* --- set limit-rate: one token bucket for the whole process ---
+ * The engine knows nothing of it: the sink and source callbacks below
+ * take their bytes from the bucket, in slices of a twentieth of a second,
+ * so the data flows evenly rather than in bursts. All -P workers share
+ * the bucket: N connections together keep to the limit. */
+#define RATE_SLICES_PER_S 20
+#define RATE_BURST_S 0.1      /* what an idle bucket may save up */
+#define RATE_NAP_NS 50000000L /* longest sleep between two Ctrl-C checks */
+
+static struct {
+	pthread_mutex_t lock;
+	int64_t rate;      /* the limit the tokens were counted for */
+	double tokens;     /* bytes that may go now; negative: owed */
+	double last;       /* when tokens were last added */
+} bucket = { PTHREAD_MUTEX_INITIALIZER, 0, 0, 0 };
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static size_t rate_slice(int64_t rate)
+{
+	int64_t n = rate / RATE_SLICES_PER_S;
+	return n < 512 ? 512 : n > 256 * 1024 ? 256 * 1024 : (size_t)n;
+}
+
+/* Sleep for seconds, in naps short enough for Ctrl-C to end it at once. */
+static void rate_sleep(double seconds)
+{
+	while (seconds > 1e-6 && !ftps_interrupted) {
+		long ns = seconds * 1e9 < RATE_NAP_NS ? (long)(seconds * 1e9) : RATE_NAP_NS;
+		struct timespec ts = { 0, ns };
+		nanosleep(&ts, NULL);
+		seconds -= (double)ns / 1e9;
+	}
+}
+
+/* Take n bytes from the bucket and wait until they are paid for. Each
+ * caller reserves its bytes under the lock and sleeps outside it, so
+ * concurrent workers queue up behind each other's debts. */
+static void rate_take(int64_t rate, size_t n)
+{
+	pthread_mutex_lock(&bucket.lock);
+	double t = now_s(), burst = (double)rate * RATE_BURST_S;
+	if (bucket.rate != rate) {
+		bucket.rate = rate;
+		bucket.tokens = burst;
+	} else {
+		bucket.tokens += (t - bucket.last) * (double)rate;
+		if (bucket.tokens > burst)
+			bucket.tokens = burst;
+	}
+	bucket.last = t;
+	bucket.tokens -= (double)n;
+	double wait = bucket.tokens < 0 ? -bucket.tokens / (double)rate : 0;
+	pthread_mutex_unlock(&bucket.lock);
+	rate_sleep(wait);
+}
 
 static void on_progress(struct fd_ctx *c, size_t n)
 {
@@ -35,31 +101,54 @@ static void on_progress(struct fd_ctx *c, size_t n)
 		progress_update(c->p, c->base + c->moved);
 }
 
-static int write_fd(void *ctx, const void *buf, size_t n)
+static int write_all(struct fd_ctx *c, const char *p, size_t left)
 {
-	struct fd_ctx *c = ctx;
-	const char *p = buf;
-	size_t left = n;
 	while (left > 0) {
 		ssize_t w = write(c->fd, p, left);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0)
+		if (w < 0) {
+			c->broken_pipe = errno == EPIPE;
 			return -1;
+		}
 		p += w;
 		left -= (size_t)w;
 	}
-	on_progress(c, n);
+	return 0;
+}
+
+static int write_fd(void *ctx, const void *buf, size_t n)
+{
+	struct fd_ctx *c = ctx;
+	const char *p = buf;
+	while (n > 0) {
+		size_t k = n;
+		/* After Ctrl-C the rest goes at once: the engine stops next. */
+		if (c->limit && !ftps_interrupted) {
+			if (k > rate_slice(c->limit))
+				k = rate_slice(c->limit);
+			rate_take(c->limit, k);
+		}
+		if (write_all(c, p, k) < 0)
+			return -1;
+		on_progress(c, k);
+		p += k;
+		n -= k;
+	}
 	return 0;
 }
 
 static ssize_t read_fd(void *ctx, void *buf, size_t n)
 {
 	struct fd_ctx *c = ctx;
+	if (c->limit && n > rate_slice(c->limit))
+		n = rate_slice(c->limit);
 	for (;;) {
 		ssize_t r = read(c->fd, buf, n);
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r > 0 && c->limit && !ftps_interrupted)
+			rate_take(c->limit, (size_t)r);
 		if (r > 0)
 			on_progress(c, (size_t)r);
 		return r;
@@ -70,7 +159,11 @@ static ssize_t read_fd(void *ctx, void *buf, size_t n)
 int xfer_report(struct ftp_session *s, const char *cmd, const char *name, int rc)
 {
 	char *prefix = xasprintf("ftps: %s: %s: ", cmd, name);
+	/* Another worker's progress line may be showing: not on that line. */
+	progress_hold();
+	fflush(stdout);
 	print_untrusted(stderr, prefix, ftp_error(s));
+	progress_release();
 	free(prefix);
 	return rc;
 }
@@ -108,7 +201,7 @@ static void on_begin(void *ctx, int64_t total)
 {
 	struct fd_ctx *c = ctx;
 	if (c->p)
-		progress_start(c->p, c->name, total);
+		progress_start(c->p, c->name, total, c->base);
 }
 
 char *partial_name(const char *local)
@@ -301,6 +394,37 @@ static int finish_download(struct app *a, struct partial *p, const char *remote,
 	return rc;
 }
 
+/* RETR refused for good a name that no listing described (get NAME):
+ * when NAME is a directory, say so as put does instead of leaving the
+ * server's 550. One CWD there and back decides; for anything else the
+ * refusal is reported as the server worded it. rc, reported here (a 5xx
+ * is never retried, so the caller has nothing more to say). */
+static int retr_refused(const struct xfer_opts *o, struct ftp_session *s,
+			const char *remote, int rc)
+{
+	char *why = xstrdup(ftp_error(s)); /* the probe overwrites it */
+	char *here = NULL;
+	int dir = ftp_pwd(s, &here) == 0 && ftp_cwd(s, remote) == 0;
+	if (dir)
+		ftp_cwd(s, here);
+	free(here);
+	if (o->engine_failed)
+		*o->engine_failed = 0;
+	progress_hold(); /* not on another worker's progress line */
+	if (dir) {
+		app_error("get: %s: is a directory (use get -r)", remote);
+		rc = FTPS_ERR_USAGE;
+	} else {
+		char *prefix = xasprintf("ftps: get: %s: ", remote);
+		fflush(stdout);
+		print_untrusted(stderr, prefix, why);
+		free(prefix);
+	}
+	progress_release();
+	free(why);
+	return rc;
+}
+
 /* A retry resumes only the same remote file: a size or time that changed
  * since the failed attempt means the partial file is of another version. */
 static int changed_since(struct ftp_session *s, const char *remote,
@@ -356,8 +480,11 @@ int download_file(struct app *a, struct ftp_session *s, const char *remote,
 		free(part.path);
 		return rc;
 	}
-	struct fd_ctx ctx = { part.fd, p, part.offset, 0, path_base(remote) };
-	struct ftp_sink sink = { write_fd, &ctx, on_begin };
+	struct fd_ctx ctx = { part.fd, p, part.offset, 0, path_base(remote),
+			      a->settings.limit_rate, 0 };
+	/* threaded: write_fd only touches ctx, the progress bar (locked)
+	 * and the shared rate limit (locked). */
+	struct ftp_sink sink = { write_fd, &ctx, on_begin, 1 };
 	int64_t moved = 0;
 	if (!(facts.size >= 0 && part.offset == facts.size))
 		rc = ftp_retrieve(s, remote, part.offset, &facts, &sink, &moved);
@@ -370,7 +497,9 @@ int download_file(struct app *a, struct ftp_session *s, const char *remote,
 	record_facts(o, &facts);
 	if (o->done_bytes)
 		*o->done_bytes = part.offset + moved;
-	if (rc < 0)
+	if (rc == FTPS_ERR_REFUSED && o->size < 0 && ftp_last_code(s) / 100 == 5)
+		rc = retr_refused(o, s, remote, rc);
+	else if (rc < 0)
 		engine_failure(o, s, "get", remote, rc);
 	if (rc == 0 && o->verify)
 		rc = verify_download(s, remote, &part);
@@ -458,11 +587,12 @@ int upload_file(struct app *a, struct ftp_session *s, const char *local,
 		rc = local_fail("put", local, errno);
 	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	struct fd_ctx ctx = { fd, p, offset, 0, path_base(local) };
+	struct fd_ctx ctx = { fd, p, offset, 0, path_base(local),
+			      a->settings.limit_rate, 0 };
 	struct ftp_source src = { read_fd, &ctx };
 	int started = p && rc == 0;
 	if (started)
-		progress_start(p, ctx.name, st.st_size);
+		progress_start(p, ctx.name, st.st_size, offset);
 	int64_t moved = 0;
 	if (rc == 0 && (offset < st.st_size || !o->resume)) {
 		rc = ftp_store(s, remote, offset > 0, st.st_size, &src, &moved);
@@ -521,12 +651,13 @@ static int write_tty_safe(void *ctx, const void *buf, size_t n)
 
 int cat_file(struct app *a, struct ftp_session *s, const char *remote)
 {
-	(void)a;
 	fflush(stdout);
-	struct tty_ctx t = { { STDOUT_FILENO, NULL, 0, 0, remote }, { { 0 }, 0 }, { 0 } };
+	struct tty_ctx t = { { STDOUT_FILENO, NULL, 0, 0, remote,
+			       a->settings.limit_rate, 0 },
+			     { { 0 }, 0 }, { 0 } };
 	int tty = isatty(STDOUT_FILENO);
 	struct ftp_sink sink = { tty ? write_tty_safe : write_fd,
-				 tty ? (void *)&t : (void *)&t.fd, NULL };
+				 tty ? (void *)&t : (void *)&t.fd, NULL, 0 };
 	struct ftp_facts facts = { -1, -1, 0, 0 };
 	int64_t moved = 0;
 	int rc = ftp_retrieve(s, remote, 0, &facts, &sink, &moved);
@@ -535,5 +666,10 @@ int cat_file(struct app *a, struct ftp_session *s, const char *remote)
 		write_tty_flush(&t);
 		buf_free(&t.out);
 	}
+	/* The reader went away (cat big | head): what cat(1) does where
+	 * SIGPIPE is ignored, without a word; the engine sent ABOR, so the
+	 * session goes on. */
+	if (t.fd.broken_pipe)
+		return CAT_OUTPUT_CLOSED;
 	return rc < 0 ? xfer_report(s, "cat", remote, rc) : 0;
 }

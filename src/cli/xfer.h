@@ -60,7 +60,11 @@ int download_file(struct app *a, struct ftp_session *s, const char *remote,
 		  const char *local, const struct xfer_opts *o, struct progress *p);
 int upload_file(struct app *a, struct ftp_session *s, const char *local,
 		const char *remote, const struct xfer_opts *o, struct progress *p);
-/* RETR to standard output (cat). */
+/* RETR to standard output (cat). 0, a negative ftps_err with the reason
+ * printed, or CAT_OUTPUT_CLOSED when standard output is a pipe that its
+ * reader closed (EPIPE): the transfer was aborted, nothing printed, and
+ * there is no point in sending more. */
+#define CAT_OUTPUT_CLOSED 1
 int cat_file(struct app *a, struct ftp_session *s, const char *remote);
 
 #endif
