@@ -3,13 +3,15 @@
 # Completes options, option values (--trust policies, files for --cafile,
 # --cert, --key, --batch, --netrc-file and --known-servers), the subcommands
 # "open" and "trust list|add|remove", ftpes:// and ftps:// URL prefixes, and
-# host names from known_servers and ~/.netrc. Needs bash-completion (>= 2.2).
+# host names from known_servers, ~/.netrc and the Host lines of
+# ~/.config/ftps/config (through "ftps --complete-hosts"). Needs
+# bash-completion (>= 2.2).
 #
 # Host names come from files, so they are matched by plain string comparison
 # and never passed through compgen -W (which would expand $(...) in them).
 
 # Options that take a value, as one pattern.
-_ftps_argopts='@(-b|--batch|-u|--user|-P|--port|--cafile|--timeout|--retries|--netrc-file|--priority|--cert|--key|--trust|--trust-fingerprint|--known-servers)'
+_ftps_argopts='@(-b|--batch|-u|--user|-P|--port|--cafile|--timeout|--retries|--limit-rate|--proxy|--noproxy|--netrc-file|--priority|--cert|--key|--trust|--trust-fingerprint|--known-servers|-F|--config|-o|--output|-T|--upload-file)'
 
 # Remove the shell quoting of one word (quotes and backslashes only; no
 # expansion is ever run on the text). A leading ~/ becomes $HOME/.
@@ -88,6 +90,13 @@ _ftps_hosts()
     fi
     [[ ${1-} == ports ]] && return
 
+    # Host names of the settings file: ftps parses it itself (one parser,
+    # the C one); nothing when ftps is not on PATH.
+    if type -P ftps >/dev/null; then
+        ftps ${_ftps_config_opt:+--config "$_ftps_config_opt"} --complete-hosts \
+            2>/dev/null </dev/null
+    fi
+
     file=${_ftps_netrc_opt:-${HOME-}/.netrc}
     [[ -r $file && ! -d $file ]] || return
     local line tok want="" macdef="" i
@@ -145,7 +154,7 @@ _ftps()
     local cur prev words cword split
     _init_completion -s -n :@ || return
 
-    local _ftps_known_opt="" _ftps_netrc_opt=""
+    local _ftps_known_opt="" _ftps_netrc_opt="" _ftps_config_opt=""
     local -a pos=()
     local i w pending="" endopts=""
     for ((i = 1; i < cword; i++)); do
@@ -154,6 +163,7 @@ _ftps()
             case $pending in
                 --known-servers) _ftps_known_opt=$(_ftps_dequote "$w") ;;
                 --netrc-file) _ftps_netrc_opt=$(_ftps_dequote "$w") ;;
+                -F | --config) _ftps_config_opt=$(_ftps_dequote "$w") ;;
             esac
             pending=""
         elif [[ $endopts || $w == - || $w != -* ]]; then
@@ -164,6 +174,7 @@ _ftps()
             case ${w%%=*} in
                 --known-servers) _ftps_known_opt=$(_ftps_dequote "${w#*=}") ;;
                 --netrc-file) _ftps_netrc_opt=$(_ftps_dequote "${w#*=}") ;;
+                --config) _ftps_config_opt=$(_ftps_dequote "${w#*=}") ;;
             esac
         elif [[ $w == --* ]]; then
             # shellcheck disable=SC2053 # a pattern on purpose
@@ -173,7 +184,7 @@ _ftps()
             local j c
             for ((j = 1; j < ${#w}; j++)); do
                 c=${w:j:1}
-                if [[ $c == [buP] ]]; then
+                if [[ $c == [buPFoT] ]]; then
                     ((j + 1 == ${#w})) && pending=-$c
                     break
                 fi
@@ -193,7 +204,8 @@ _ftps()
             --trust)
                 _ftps_add ask accept-new strict
                 ;;
-            --cafile | --cert | --key | --netrc-file | --known-servers)
+            --cafile | --cert | --key | --netrc-file | --known-servers | -F | --config | \
+                -o | --output | -T | --upload-file)
                 _filedir
                 ;;
             -b | --batch)
@@ -203,17 +215,21 @@ _ftps()
             --trust-fingerprint)
                 _ftps_add SHA256:
                 ;;
+            --proxy)
+                _ftps_add socks5h:// socks5:// http://
+                ;;
         esac
-        # -u, -P, --timeout, --retries, --priority: nothing to offer.
+        # -u, -P, --timeout, --retries, --limit-rate, --priority, --noproxy: nothing to offer.
         _ftps_finish
         return
     fi
 
     if [[ ! $endopts && $cur == -* ]]; then
         _ftps_add -b --batch -u --user -P --port -v --verbose -h --help \
-            --version --cafile --implicit --explicit --timeout --retries \
+            --version --cafile --implicit --explicit --timeout --retries --limit-rate \
+            --proxy --noproxy \
             --netrc-file --priority --cert --key --trust --trust-fingerprint \
-            --known-servers --norc
+            --known-servers --norc -F --config -o --output -T --upload-file
         _ftps_finish
         return
     fi

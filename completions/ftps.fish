@@ -1,8 +1,9 @@
 # fish completion for ftps(1): options, option values (--trust policies,
 # files for --cafile, --cert, --key, --batch, --netrc-file and
 # --known-servers), the subcommands "open" and "trust list|add|remove",
-# ftpes:// and ftps:// URL prefixes, and host names from known_servers and
-# ~/.netrc.
+# ftpes:// and ftps:// URL prefixes, and host names from known_servers,
+# ~/.netrc and the Host lines of ~/.config/ftps/config (through
+# "ftps --complete-hosts").
 
 # The words before the cursor that are not options or option values, and
 # (as --known-servers=FILE / --netrc-file=FILE lines) those two files.
@@ -14,7 +15,7 @@ function __ftps_scan
     for w in $words
         if test -n "$pending"
             switch $pending
-                case --known-servers --netrc-file
+                case --known-servers --netrc-file --config
                     echo "$pending=$w"
             end
             set pending
@@ -23,15 +24,18 @@ function __ftps_scan
         else if test "$w" = --
             set endopts 1
         else if string match -q -- '--*=*' $w
-            string match -q -r -- '^--(known-servers|netrc-file)=' $w; and echo $w
+            string match -q -r -- '^--(known-servers|netrc-file|config)=' $w; and echo $w
         else if string match -q -- '--*' $w
-            if contains -- $w --batch --user --port --cafile --timeout --retries --netrc-file \
-                    --priority --cert --key --trust --trust-fingerprint --known-servers
+            if contains -- $w --batch --user --port --cafile --timeout --retries --limit-rate --proxy --noproxy --netrc-file \
+                    --priority --cert --key --trust --trust-fingerprint --known-servers \
+                    --config --output --upload-file
                 set pending $w
             end
+        else if test "$w" = -F
+            set pending --config
         else
             # A cluster of short options: -v, -vb FILE, -bFILE.
-            set -l m (string match -r -- '^-[vh]*[buP](.*)$' $w)
+            set -l m (string match -r -- '^-[vh]*[buPFoT](.*)$' $w)
             if test -n "$m[1]"; and test -z "$m[2]"
                 set pending -x
             end
@@ -90,6 +94,16 @@ function __ftps_hosts
         end <$known
     end
     test "$argv[1]" = ports; and return
+
+    # Host names of the settings file: ftps parses it itself.
+    set -l config (string replace -f -r '^--config=' '' -- $scan)[-1]
+    if command -q ftps
+        if test -n "$config"
+            ftps --config (__ftps_expand $config) --complete-hosts 2>/dev/null </dev/null
+        else
+            ftps --complete-hosts 2>/dev/null </dev/null
+        end
+    end
 
     if test -n "$netrc"
         set netrc (__ftps_expand $netrc)
@@ -154,6 +168,9 @@ complete -c ftps -l implicit -d 'TLS from the first byte'
 complete -c ftps -l explicit -d 'AUTH TLS on a plain connection'
 complete -c ftps -l timeout -x -d 'Connect and read timeout (seconds)'
 complete -c ftps -l retries -x -d 'Retries after a lost connection, a timeout or a 4xx'
+complete -c ftps -l limit-rate -x -d 'Bytes per second for all transfers (k, M, G suffix)'
+complete -c ftps -l proxy -x -a 'socks5h:// socks5:// http://' -d 'Connect through a proxy (empty: none)'
+complete -c ftps -l noproxy -x -d 'Hosts to reach without the proxy (comma-separated, * for all)'
 complete -c ftps -l netrc-file -r -F -d 'Read credentials from FILE'
 complete -c ftps -l priority -x -d 'GnuTLS priority string'
 complete -c ftps -l cert -r -F -d 'Client certificate (PEM or PKCS#12)'
@@ -162,6 +179,9 @@ complete -c ftps -l trust -x -a 'ask\t"Ask on a terminal" accept-new\t"Pin keys 
 complete -c ftps -l trust-fingerprint -x -a 'SHA256:' -d 'Trust exactly this key for this run'
 complete -c ftps -l known-servers -r -F -d 'File of trusted keys'
 complete -c ftps -l norc -d 'Do not read the start-up file'
+complete -c ftps -s F -l config -r -F -d 'Per-host settings file (/dev/null: none)'
+complete -c ftps -s o -l output -r -F -d 'Save the file the URL names as LOCAL (- for stdout)'
+complete -c ftps -s T -l upload-file -r -F -d 'Upload FILE to the URL'
 
 complete -c ftps -n '__ftps_pos_is' -a 'open' -d 'Connect to a server'
 complete -c ftps -n '__ftps_pos_is' -a 'trust' -d 'Manage trusted server keys'

@@ -6,6 +6,8 @@
 #include "cli/argv.h"
 #include "cli/commands.h"
 #include "cli/history.h"
+#include "cli/host_settings.h"
+#include "cli/oneshot.h"
 #include "cli/rc.h"
 #include "cli/lineedit.h"
 #include "cli/repl.h"
@@ -17,6 +19,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <gnutls/gnutls.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +35,10 @@
 
 enum { OPT_CAFILE = 256, OPT_IMPLICIT, OPT_EXPLICIT, OPT_TIMEOUT, OPT_NETRC,
        OPT_PRIORITY, OPT_CERT, OPT_KEY, OPT_VERSION, OPT_TRUST,
-       OPT_TRUST_FP, OPT_KNOWN, OPT_NORC, OPT_RETRIES };
+       OPT_TRUST_FP, OPT_KNOWN, OPT_NORC, OPT_RETRIES, OPT_LIMIT_RATE,
+       OPT_PROXY, OPT_NOPROXY };
+
+enum { OPT_COMPLETE_HOSTS = 512 };
 
 static const struct option long_opts[] = {
 	{ "batch", required_argument, NULL, 'b' },
@@ -54,17 +60,35 @@ static const struct option long_opts[] = {
 	{ "known-servers", required_argument, NULL, OPT_KNOWN },
 	{ "norc", no_argument, NULL, OPT_NORC },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "limit-rate", required_argument, NULL, OPT_LIMIT_RATE },
+	{ "proxy", required_argument, NULL, OPT_PROXY },
+	{ "noproxy", required_argument, NULL, OPT_NOPROXY },
+	{ "config", required_argument, NULL, 'F' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "upload-file", required_argument, NULL, 'T' },
+	/* Not in --help: for the shell completions, which leave the parsing
+	 * of the settings file to this program. */
+	{ "complete-hosts", no_argument, NULL, OPT_COMPLETE_HOSTS },
 	{ NULL, 0, NULL, 0 },
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: ftps [options] [open] [URL|HOST]\n"
+	      "       ftps [options] [-o LOCAL] ftpes://[user@]host[:port]/dir/file\n"
+	      "       ftps [options] -T FILE ftpes://[user@]host[:port]/[dir/][name]\n"
 	      "       ftps [options] trust list | add HOST[:PORT] SHA256:... | remove HOST[:PORT]\n"
 	      "\n"
 	      "  URL: ftpes://[user@]host[:port][/dir]  explicit FTPS (AUTH TLS, port 21)\n"
 	      "       ftps://[user@]host[:port][/dir]   implicit FTPS (port 990)\n"
 	      "\n"
+	      "  A URL naming a file downloads it into the current directory and exits.\n"
+	      "  HOST may be a Host name of ~/.config/ftps/config (see ftps(1)).\n"
+	      "\n"
+	      "  -o, --output LOCAL   save the file the URL names as LOCAL (- for stdout)\n"
+	      "  -T, --upload-file F  upload F to the URL (ending in /: keep F's name)\n"
+	      "  -F, --config FILE    per-host settings (default ~/.config/ftps/config;\n"
+	      "                       /dev/null: none)\n"
 	      "  -b, --batch FILE     run commands from FILE (- for stdin); never prompt,\n"
 	      "                       stop at the first failure\n"
 	      "  -u, --user USER      log in as USER (default: ~/.netrc, else anonymous)\n"
@@ -84,6 +108,14 @@ static void usage(FILE *f)
 	      "      --timeout SECS   connect and read timeout (default 30)\n"
 	      "      --retries N      retry a transfer N times after a lost connection,\n"
 	      "                       a timeout or a 4xx reply (default 5; 0: never)\n"
+	      "      --limit-rate RATE\n"
+	      "                       bytes per second for all transfers together,\n"
+	      "                       with a k, M or G suffix (1k = 1024; 0: no limit)\n"
+	      "      --proxy URL      connect through a proxy: socks5h://, socks5:// or\n"
+	      "                       http:// (CONNECT), [user[:password]@]host[:port]\n"
+	      "                       (default port 1080; default: $ALL_PROXY; '' for none)\n"
+	      "      --noproxy LIST   hosts and domains to reach directly (comma-separated,\n"
+	      "                       * for all; default: $NO_PROXY)\n"
 	      "      --netrc-file F   read credentials from F instead of ~/.netrc\n"
 	      "      --norc           do not read ~/.config/ftps/ftpsrc\n"
 	      "  -v, --verbose        trace the protocol on stderr (passwords hidden)\n"
@@ -121,14 +153,41 @@ static int parse_trust(const char *v, enum trust_setting *out)
 	return 0;
 }
 
+/* The libraries as loaded at run time, not as compiled against: what a bug
+ * report needs. */
+static void print_version(void)
+{
+	printf("ftps %s\n", FTPS_VERSION);
+	printf("GnuTLS %s, readline %s\n", gnutls_check_version(NULL),
+	       lineedit_library_version());
+}
+
+/* --proxy: checked now (a usage error), kept as a copy, and its password
+ * overwritten in argv, as for FTP addresses, so that ps does not show it. */
+static int take_proxy(struct app *a, char *arg)
+{
+	struct net_proxy p;
+	const char *why = NULL;
+	if (*arg && net_proxy_parse(arg, &p, &why) < 0) {
+		app_error("--proxy: %s", why);
+		return -1;
+	}
+	if (*arg)
+		net_proxy_clear(&p);
+	a->opt.proxy = xstrdup(arg); /* for the whole run */
+	size_t start = 0, n = url_password_span(arg, &start);
+	memset(arg + start, 'x', n);
+	return 0;
+}
+
 /* 0 to go on, else an exit status (already reported). */
 static int parse_options(struct app *a, int argc, char **argv)
 {
 	int c;
 	long n;
-	a->opt.timeout_s = 30;
+	a->opt.timeout_s = 0; /* not given: the settings file's, else 30 */
 	a->opt.retries = -1;
-	while ((c = getopt_long(argc, argv, "b:u:P:vh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:u:P:vhF:o:T:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': a->opt.batch_file = optarg; break;
 		case 'u': a->opt.user = optarg; break;
@@ -142,7 +201,7 @@ static int parse_options(struct app *a, int argc, char **argv)
 		case 'v': a->opt.verbose = 1; break;
 		case 'h': usage(stdout); return -1;
 		case OPT_VERSION:
-			printf("ftps %s\n", FTPS_VERSION);
+			print_version();
 			return -1;
 		case OPT_CAFILE: a->opt.cafile = optarg; break;
 		case OPT_IMPLICIT: a->opt.mode = TLS_MODE_IMPLICIT; break;
@@ -172,6 +231,21 @@ static int parse_options(struct app *a, int argc, char **argv)
 			}
 			a->opt.retries = (int)n;
 			break;
+		case OPT_LIMIT_RATE:
+			/* Checked now, applied after the start-up file. */
+			if (settings_parse_rate(optarg) < 0) {
+				app_error("invalid --limit-rate: %s (bytes per second, "
+					  "k, M or G suffix)", optarg);
+				return 2;
+			}
+			a->opt.limit_rate = optarg;
+			break;
+		case OPT_PROXY: if (take_proxy(a, optarg) < 0) return 2; break;
+		case OPT_NOPROXY: a->opt.noproxy = optarg; break;
+		case 'F': a->opt.config_file = optarg; break;
+		case 'o': a->opt.output = optarg; break;
+		case 'T': a->opt.upload = optarg; break;
+		case OPT_COMPLETE_HOSTS: a->opt.complete_hosts = 1; break;
 		default: /* getopt printed "unrecognized option" */
 			fputs("Try 'ftps --help' for more information.\n", stderr);
 			return 2;
@@ -270,7 +344,8 @@ static int open_input(struct app *a, FILE **in)
 }
 
 /* The address given on the command line: connect, log in, enter its
- * directory. The exit status when that fails, else 0. */
+ * directory or make the one-shot transfer it names. The exit status when
+ * that fails, else 0. */
 static int first_connection(struct app *a, char *where)
 {
 	const char *path = NULL;
@@ -279,12 +354,28 @@ static int first_connection(struct app *a, char *where)
 	if (rc < 0)
 		return 2;
 	rc = app_connect(a);
-	if (rc == 0 && path && *path && app_cd(a, path) < 0) {
-		print_untrusted(stderr, "ftps: cd: ", ftp_error(a->ftp));
-		rc = FTPS_ERR_REFUSED;
-	}
+	if (rc == 0)
+		return oneshot_start(a, path);
+	/* Ctrl-C while connecting or at the password prompt: the shell's
+	 * convention for a program ended by SIGINT. */
+	if (rc == FTPS_ERR_INTERRUPTED)
+		return 130;
 	/* Bad files given on the command line are usage errors. */
 	return rc == FTPS_ERR_USAGE ? 2 : exit_code_for(rc);
+}
+
+/* ftps --complete-hosts: the settings file's Host names, for the shell
+ * completions. */
+static int print_config_hosts(struct app *a)
+{
+	char **names = NULL;
+	size_t n = host_settings_names(a, &names);
+	for (size_t i = 0; i < n; i++) {
+		puts(names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return 0;
 }
 
 static void app_free(struct app *a, FILE *in)
@@ -293,6 +384,8 @@ static void app_free(struct app *a, FILE *in)
 	ftp_session_free(a->ftp);
 	tls_config_free(a->tls);
 	target_clear(&a->target);
+	host_settings_free(a);
+	app_proxies_free(a);
 	trust_state_clear(&a->trust);
 	free(a->remote_cwd);
 	free(a->prev_remote_dir);
@@ -322,8 +415,17 @@ int main(int argc, char **argv)
 		app_error("too many arguments; try 'ftps --help'");
 		return finish(&a, 2);
 	}
+	int status = host_settings_load(&a);
+	if (status == 0 && a.opt.complete_hosts)
+		status = print_config_hosts(&a);
+	if (status == 0 && !a.opt.complete_hosts)
+		status = oneshot_check(&a, pos < argc ? argv[pos] : NULL);
+	if (status || a.opt.complete_hosts) {
+		host_settings_free(&a);
+		return finish(&a, status);
+	}
 	FILE *in = NULL;
-	int status = open_input(&a, &in);
+	status = open_input(&a, &in);
 	if (status)
 		return finish(&a, status);
 	install_signals();
@@ -335,6 +437,8 @@ int main(int argc, char **argv)
 	}
 	if (a.opt.retries >= 0) /* the command line wins over ftpsrc */
 		a.settings.retries = a.opt.retries;
+	if (a.opt.limit_rate)
+		settings_set(&a.settings, "limit-rate", a.opt.limit_rate);
 	char *history = a.interactive && a.settings.history ? history_default_path() : NULL;
 	if (history)
 		lineedit_history_load(history);

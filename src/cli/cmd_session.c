@@ -178,9 +178,18 @@ int cmd_status(struct app *a, const struct cmd_args *args)
 	print_untrusted(stdout, "Host:          ", st.host);
 	printf("Port:          %u (%s TLS)\n", st.port,
 	       st.implicit ? "implicit" : "explicit");
+	/* The password masked: status output gets pasted into bug reports. */
+	char *proxy = a->proxy ? net_proxy_describe(a->proxy) : NULL;
+	print_untrusted(stdout, "Proxy:         ", proxy ? proxy : "none");
+	free(proxy);
 	printf("TLS:           %s\n", st.tls ? st.tls : "none");
-	printf("Data channels: %u opened, %u resumed the control session\n",
-	       st.data_channels, st.data_resumed);
+	if (st.data_tls12)
+		printf("Data channels: %u opened, %u resumed (TLS 1.2 by session ID: "
+		       "the server gives no TLS 1.3 tickets)\n",
+		       st.data_channels, st.data_resumed);
+	else
+		printf("Data channels: %u opened, %u resumed the control session\n",
+		       st.data_channels, st.data_resumed);
 	printf("Trusted:       %s\n", a->trust.how ? a->trust.how : "unknown");
 	printf("Transfers:     %s, %s mode\n", ftp_is_ascii(a->ftp) ? "ascii" : "binary",
 	       a->settings.passive ? "passive" : "active");

@@ -57,7 +57,7 @@ const struct command commands[] = {
 	{ "binary", NULL, "", NULL, "", "transfer in binary mode (TYPE I, the default)",
 	  0, 0, CONN, LOCAL_NONE, { 0 }, cmd_binary },
 	{ "set", NULL, "", NULL, "[NAME VALUE]",
-	  "show the settings, or change one (on/off, or a number)",
+	  "show the settings, or change one (on/off, a number, or a rate: 512k)",
 	  0, 2, 0, LOCAL_NONE, { ARG_SETTING, ARG_WORD }, cmd_set },
 	{ "trust", NULL, "", NULL,
 	  "list | add HOST[:PORT] SHA256:... | remove HOST[:PORT]",

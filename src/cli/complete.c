@@ -1,6 +1,7 @@
 #include "cli/complete.h"
 #include "cli/app.h"
 #include "cli/conn.h"
+#include "cli/host_settings.h"
 #include "cli/argv.h"
 #include "cli/commands.h"
 #include "cli/remote_list.h"
@@ -95,6 +96,20 @@ static void command_candidates(struct app *a, const char *word, struct out *o)
 			offer(o, xstrdup(a->aliases.v[i].name));
 }
 
+/* The names that start with word; takes names and each name. */
+static void offer_names(struct out *o, const char *word, char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!strncmp(names[i], word, strlen(word)))
+			offer(o, names[i]);
+		else
+			free(names[i]);
+	}
+	free(names);
+}
+
+/* Hosts for open: known_servers, ~/.netrc machines, and the Host names
+ * of the per-host settings file. */
 static void host_candidates(struct app *a, const char *word, struct out *o)
 {
 	size_t len = strlen(word);
@@ -108,15 +123,11 @@ static void host_candidates(struct app *a, const char *word, struct out *o)
 	known_list_clear(&l);
 	free(err);
 	free(path);
-	char **machines = NULL;
-	size_t n = app_netrc_machines(a, &machines);
-	for (size_t i = 0; i < n; i++) {
-		if (!strncmp(machines[i], word, len))
-			offer(o, machines[i]);
-		else
-			free(machines[i]);
-	}
-	free(machines);
+	char **names = NULL;
+	size_t n = app_netrc_machines(a, &names);
+	offer_names(o, word, names, n);
+	n = host_settings_names(a, &names);
+	offer_names(o, word, names, n);
 }
 
 static int by_str(const void *x, const void *y)

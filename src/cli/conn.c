@@ -7,6 +7,7 @@
 #include "cli/msg.h"
 #include "cli/tlsconf.h"
 #include "cli/cert_ui.h"
+#include "cli/host_settings.h"
 #include "cli/prompt.h"
 #include "ftp/ops.h"
 #include "ftp/session.h"
@@ -29,6 +30,7 @@ void target_clear(struct target *t)
 	free(t->host);
 	free(t->user);
 	free_secret(t->password);
+	free_secret(t->proxy); /* may hold a proxy password */
 	memset(t, 0, sizeof(*t));
 }
 
@@ -64,9 +66,14 @@ int app_set_target(struct app *a, const char *where, const char **path)
 		return FTPS_ERR_USAGE;
 	}
 	target_clear(&a->target);
-	a->target.host = xstrdup(u.host);
-	enum tls_mode mode = a->opt.mode != TLS_MODE_DEFAULT ? a->opt.mode : u.mode;
-	uint16_t port = a->opt.port ? a->opt.port : u.port;
+	/* The command line, then the URL, then the host's block in the
+	 * settings file (matched on the name as typed), then defaults. */
+	struct host_target ht;
+	host_settings_apply(a, u.host, &ht);
+	a->target.host = xstrdup(ht.hostname ? ht.hostname : u.host);
+	enum tls_mode mode = a->opt.mode != TLS_MODE_DEFAULT ? a->opt.mode
+			   : u.mode != TLS_MODE_DEFAULT ? u.mode : ht.mode;
+	uint16_t port = a->opt.port ? a->opt.port : u.port ? u.port : ht.port;
 	if (mode == TLS_MODE_DEFAULT)
 		mode = port == 990 ? TLS_MODE_IMPLICIT : TLS_MODE_EXPLICIT;
 	a->target.implicit = mode == TLS_MODE_IMPLICIT;
@@ -75,6 +82,10 @@ int app_set_target(struct app *a, const char *where, const char **path)
 		a->target.user = xstrdup(a->opt.user);
 	else if (u.user)
 		a->target.user = xstrdup(u.user);
+	else if (ht.user)
+		a->target.user = xstrdup(ht.user);
+	if (!a->target.proxy && ht.proxy) /* a --proxy given wins */
+		a->target.proxy = xstrdup(ht.proxy);
 	if (u.password)
 		a->target.password = xstrdup(u.password);
 	free(last_path);
@@ -140,7 +151,9 @@ static char *hook_password(void *ctx, const char *user)
 	return p;
 }
 
-static char *password_for(struct app *a, const char *user)
+/* The password without asking anybody: the URL or `user`, FTPS_PASSWORD,
+ * ~/.netrc, or the anonymous convention. NULL if only a prompt can tell. */
+static char *password_known(struct app *a, const char *user)
 {
 	if (a->target.password)
 		return xstrdup(a->target.password);
@@ -157,6 +170,22 @@ static char *password_for(struct app *a, const char *user)
 	}
 	if (!strcasecmp(user, "anonymous") || !strcasecmp(user, "ftp"))
 		return xstrdup("anonymous@");
+	return NULL;
+}
+
+static char *hook_known_password(void *ctx, const char *user)
+{
+	pthread_mutex_lock(&shared_lock);
+	char *p = password_known(ctx, user);
+	pthread_mutex_unlock(&shared_lock);
+	return p;
+}
+
+static char *password_for(struct app *a, const char *user)
+{
+	char *known = password_known(a, user);
+	if (known)
+		return known;
 	if (!a->interactive)
 		return NULL;
 	char *q = xasprintf("Password for %s@%s: ", user, a->target.host);
@@ -201,6 +230,85 @@ static char *pick_user(struct app *a)
 	return login ? login : xstrdup("anonymous");
 }
 
+/* --- proxies --- */
+
+void app_proxies_free(struct app *a)
+{
+	while (a->proxies) {
+		struct proxy_entry *e = a->proxies;
+		a->proxies = e->next;
+		net_proxy_clear(&e->p);
+		free_secret(e->url);
+		free(e);
+	}
+	a->proxy = NULL;
+}
+
+/* The first of the two variables that is set and not empty (curl reads
+ * the lower-case one first). */
+static const char *env2(const char *lower, const char *upper,
+			const char **which)
+{
+	const char *v = getenv(lower);
+	*which = lower;
+	if (!v || !*v) {
+		v = getenv(upper);
+		*which = upper;
+	}
+	return v && *v ? v : NULL;
+}
+
+/* The proxy URL for the current target, or NULL to connect directly:
+ * --proxy ("" disables proxies), the host's settings, ALL_PROXY. --noproxy
+ * applies to all of them; NO_PROXY, like ALL_PROXY, only to what the
+ * command line did not name. *source names the origin for messages. */
+static const char *proxy_url_for(struct app *a, const char **source)
+{
+	const char *url, *no = a->opt.noproxy, *ignored;
+	if (a->opt.proxy) {
+		url = a->opt.proxy;
+		*source = "--proxy";
+	} else if (a->target.proxy) {
+		url = a->target.proxy;
+		*source = "proxy setting";
+	} else {
+		url = env2("all_proxy", "ALL_PROXY", source);
+	}
+	if (!no && !a->opt.proxy)
+		no = env2("no_proxy", "NO_PROXY", &ignored);
+	if (!url || !*url || net_noproxy_match(no, a->target.host))
+		return NULL;
+	return url;
+}
+
+/* Point a->proxy at the current target's proxy, parsing it the first time
+ * it is seen. 0, or FTPS_ERR_USAGE after a message unless quiet. */
+static int pick_proxy(struct app *a, int quiet)
+{
+	const char *source = NULL, *why = NULL;
+	const char *url = proxy_url_for(a, &source);
+	a->proxy = NULL;
+	if (!url)
+		return 0;
+	for (struct proxy_entry *e = a->proxies; e; e = e->next)
+		if (!strcmp(e->url, url)) {
+			a->proxy = &e->p;
+			return 0;
+		}
+	struct proxy_entry *e = xcalloc(1, sizeof(*e));
+	if (net_proxy_parse(url, &e->p, &why) < 0) {
+		free(e);
+		if (!quiet) /* why never quotes the URL: no password shown */
+			app_error("%s: %s", source, why);
+		return FTPS_ERR_USAGE;
+	}
+	e->url = xstrdup(url);
+	e->next = a->proxies;
+	a->proxies = e;
+	a->proxy = &e->p;
+	return 0;
+}
+
 static struct ftp_session *new_session(struct app *a)
 {
 	struct ftp_hooks h = {
@@ -208,6 +316,7 @@ static struct ftp_session *new_session(struct app *a)
 		.trace = hook_trace,
 		.check_cert = hook_check_cert,
 		.password = hook_password,
+		.known_password = hook_known_password,
 		.cancelled = hook_cancelled,
 	};
 	return ftp_session_new(&h);
@@ -222,14 +331,26 @@ static int connect_session_how(struct app *a, struct ftp_session *s, int quiet)
 		if (rc < 0)
 			return rc;
 	}
+	pthread_mutex_lock(&shared_lock);
+	int rc = pick_proxy(a, quiet);
+	const struct net_proxy *proxy = a->proxy;
+	pthread_mutex_unlock(&shared_lock);
+	if (rc < 0)
+		return rc;
+	if (proxy && a->opt.verbose && !quiet) {
+		char *d = net_proxy_describe(proxy);
+		print_untrusted(stderr, "ftps: connecting through proxy ", d);
+		free(d);
+	}
 	struct ftp_connect_opts co = {
 		.host = a->target.host,
 		.port = a->target.port,
 		.implicit = a->target.implicit,
 		.timeout_ms = a->opt.timeout_s * 1000,
 		.tls = a->tls,
+		.proxy = proxy,
 	};
-	int rc = ftp_connect(s, &co);
+	rc = ftp_connect(s, &co);
 	if (rc == 0) {
 		pthread_mutex_lock(&shared_lock);
 		char *user = pick_user(a);
@@ -237,9 +358,14 @@ static int connect_session_how(struct app *a, struct ftp_session *s, int quiet)
 		rc = ftp_login(s, user);
 		free(user);
 	}
+	/* Ctrl-C (at the password prompt, or while waiting for the server):
+	 * the person knows why it stopped; no reason, no advice. */
+	if (rc < 0 && ftps_interrupted)
+		rc = FTPS_ERR_INTERRUPTED;
 	if (rc < 0) {
 		/* A refused certificate was already explained at length. */
-		if (!quiet && !(rc == FTPS_ERR_CERT && a->trust.explained))
+		if (!quiet && rc != FTPS_ERR_INTERRUPTED &&
+		    !(rc == FTPS_ERR_CERT && a->trust.explained))
 			print_untrusted(stderr, "ftps: ", ftp_error(s));
 		ftp_abandon(s);
 		return rc;
@@ -275,20 +401,16 @@ int app_connect(struct app *a)
 	return rc;
 }
 
-struct ftp_session *app_open_extra(struct app *a)
+struct ftp_session *app_open_extra(struct app *a, const char *cwd, int ascii)
 {
-	char *cwd = NULL;
-	if (ftp_pwd(a->ftp, &cwd) < 0)
-		return NULL;
 	struct ftp_session *s = new_session(a);
 	int rc = connect_session(a, s);
-	if (rc == 0 && ftp_cwd(s, cwd) < 0) {
+	if (rc == 0 && cwd && ftp_cwd(s, cwd) < 0) {
 		print_untrusted(stderr, "ftps: ", ftp_error(s));
 		rc = FTPS_ERR_REFUSED;
 	}
-	if (rc == 0 && ftp_is_ascii(a->ftp))
+	if (rc == 0 && ascii)
 		rc = ftp_set_type(s, 1);
-	free(cwd);
 	if (rc < 0) {
 		ftp_session_free(s);
 		return NULL;

@@ -18,9 +18,10 @@ size_t app_netrc_machines(struct app *a, char ***out);
  * its own errors. 0 or a negative ftps_err. */
 int app_connect(struct app *a);
 void app_disconnect(struct app *a);
-/* One more logged-in connection to the same target, in the same remote
- * directory and mode (parallel transfers); NULL with the error printed. */
-struct ftp_session *app_open_extra(struct app *a);
+/* One more logged-in connection to the same target, in remote directory
+ * cwd (NULL: the login directory) and mode (parallel transfers); NULL with
+ * the error printed. Safe to call from several threads at once. */
+struct ftp_session *app_open_extra(struct app *a, const char *cwd, int ascii);
 /* Connect s again after a transient failure (retries): same target, same
  * trust decision (never asks again), then cwd (when not NULL) and the
  * transfer type. Quiet: 0 or a negative ftps_err with ftp_error(s). */

@@ -6,6 +6,7 @@
 #include "cli/msg.h"
 #include "cli/progress.h"
 #include "cli/xfer.h"
+#include "ftp/ops.h"
 #include "ftp/session.h"
 #include "util/error.h"
 #include "util/xmalloc.h"
@@ -26,7 +27,10 @@ struct runner {
 	const struct run_opts *o;
 	pthread_mutex_t lock;
 	size_t next;
+	int workers;                 /* connections at work (-P) */
 	int first_error, failures;
+	int received;                /* files that arrived whole */
+	struct progress *progress;   /* the batch's bytes and line */
 };
 
 /* One file's state across attempts. */
@@ -95,7 +99,10 @@ static int recover(struct runner *r, struct ftp_session *s, const char *what,
 		char *msg = xasprintf("%s: %s%s; retrying in %ld s (%d of %d)", what,
 				      ftp_error(s), at, retry_wait_ms(a, t->n) / 1000,
 				      t->n, a->settings.retries);
+		progress_hold(); /* not on another worker's progress line */
+		fflush(stdout);
 		print_untrusted(stderr, "ftps: ", msg);
+		progress_release();
 		free(msg);
 		if (backoff(a, t->n) < 0)
 			return FTPS_ERR_INTERRUPTED;
@@ -127,14 +134,19 @@ static int run_one(struct runner *r, struct ftp_session *s,
 			rc = recover(r, s, what, &t, rc);
 		if (!retry || rc < 0) {
 			xfer_report(s, cmd, jb->src, rc);
+			progress_hold();
 			if (retry && t.n > 0 && rc != FTPS_ERR_INTERRUPTED)
 				app_error("%s: gave up after %d retr%s", what, t.n,
 					  t.n == 1 ? "y" : "ies");
+			progress_release();
 			break;
 		}
 	}
-	if (rc == 0 && t.n > 0)
+	if (rc == 0 && t.n > 0) {
+		progress_hold();
 		app_error("%s: done after %d retr%s", what, t.n, t.n == 1 ? "y" : "ies");
+		progress_release();
+	}
 	jb->failed = rc < 0;
 	free(what);
 	return rc;
@@ -149,22 +161,57 @@ static int fatal(int rc, struct ftp_session *s)
 
 struct worker {
 	struct runner *r;
-	struct ftp_session *s;
+	struct ftp_session *s; /* NULL until an extra worker has connected */
+	const char *cwd;       /* where extra connections go, NULL: login dir */
+	int ascii;
 	pthread_t tid;
+	struct progress prog; /* this worker's files, counted in the batch */
 };
+
+#define NO_JOB ((size_t)-1)
+
+/* The next file nobody has taken; ahead: only while enough remain for
+ * every worker to have one too (two files on -P 2 go one to each). */
+static size_t claim(struct runner *r, int ahead)
+{
+	pthread_mutex_lock(&r->lock);
+	size_t left = r->jobs->n - r->next;
+	size_t i = left > 0 && !r->first_error &&
+		   (!ahead || left >= (size_t)r->workers) ? r->next++ : NO_JOB;
+	pthread_mutex_unlock(&r->lock);
+	return i;
+}
+
+/* Tell the engine which download comes next on s, so that it can send its
+ * commands early (ftp_hint_next). Not when resuming: a file that is
+ * complete here, or continues from an offset, would not take them up. */
+static void hint_next(struct runner *r, struct ftp_session *s, size_t next)
+{
+	if (r->jobs->upload || r->o->resume)
+		return;
+	ftp_hint_next(s, next == NO_JOB ? NULL : r->jobs->v[next].src);
+}
 
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct runner *r = w->r;
-	for (;;) {
+	progress_child(&w->prog, r->progress);
+	/* Extra connections log in here, all at once and while the first
+	 * connection already transfers: trust was decided for the first one,
+	 * nothing is asked again. One that cannot connect leaves the work to
+	 * the others. */
+	if (!w->s && !(w->s = app_open_extra(r->a, w->cwd, w->ascii)))
+		return NULL;
+	/* Each worker claims its next file before it runs the current one,
+	 * so that the engine can send that file's commands ahead. */
+	size_t i = claim(r, 0);
+	while (i != NO_JOB) {
+		size_t next = claim(r, 1);
+		hint_next(r, w->s, next);
+		int rc = run_one(r, w->s, &r->jobs->v[i], &w->prog);
 		pthread_mutex_lock(&r->lock);
-		size_t i = r->next < r->jobs->n && !r->first_error ? r->next++ : (size_t)-1;
-		pthread_mutex_unlock(&r->lock);
-		if (i == (size_t)-1)
-			break;
-		int rc = run_one(r, w->s, &r->jobs->v[i], NULL);
-		pthread_mutex_lock(&r->lock);
+		r->received += rc == 0;
 		if (rc < 0) {
 			r->failures++;
 			if (fatal(rc, w->s))
@@ -173,7 +220,9 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&r->lock);
 		if (rc < 0 && fatal(rc, w->s))
 			break;
+		i = next != NO_JOB ? next : claim(r, 0);
 	}
+	ftp_hint_next(w->s, NULL); /* a stale hint must not reach a later get */
 	return NULL;
 }
 
@@ -181,33 +230,39 @@ static void *worker_main(void *arg)
 static int run_parallel(struct runner *r, int n)
 {
 	struct worker w[RUN_MAX_PARALLEL];
-	int started = 0;
+	memset(w, 0, sizeof(w));
+	/* remote_cwd is absolute, and unset only while the session is still
+	 * in the login directory, where a new login lands too. */
+	char *cwd = r->a->remote_cwd ? xstrdup(r->a->remote_cwd) : NULL;
+	int ascii = ftp_is_ascii(r->a->ftp);
 	w[0].s = r->a->ftp;
-	/* Extra connections are opened here, one after another, before any
-	 * thread starts: trust was decided once, nothing is asked again. */
-	for (int i = 1; i < n; i++) {
-		w[i].s = app_open_extra(r->a);
-		if (!w[i].s)
-			break;
-		started = i;
-	}
-	n = started + 1;
+	r->workers = n;
 	for (int i = 0; i < n; i++) {
 		w[i].r = r;
+		w[i].cwd = cwd;
+		w[i].ascii = ascii;
 		pthread_create(&w[i].tid, NULL, worker_main, &w[i]);
 	}
-	for (int i = 0; i < n; i++)
+	int used = 0;
+	for (int i = 0; i < n; i++) {
 		pthread_join(w[i].tid, NULL);
+		used += w[i].s != NULL;
+	}
 	for (int i = 1; i < n; i++)
 		ftp_session_free(w[i].s);
-	return n;
+	free(cwd);
+	return used;
 }
 
 static void run_sequential(struct runner *r, struct progress *p)
 {
 	struct ftp_session *s = r->a->ftp;
 	for (size_t i = 0; i < r->jobs->n; i++) {
+		/* Numbered by attempt: a file that fails keeps its number. */
+		progress_set_file(p, (unsigned)i + 1);
+		hint_next(r, s, i + 1 < r->jobs->n ? i + 1 : NO_JOB);
 		int rc = run_one(r, s, &r->jobs->v[i], p);
+		r->received += rc == 0;
 		if (rc < 0) {
 			r->failures++;
 			if (!r->first_error)
@@ -216,6 +271,7 @@ static void run_sequential(struct runner *r, struct progress *p)
 				break;
 		}
 	}
+	ftp_hint_next(s, NULL); /* a stale hint must not reach a later get */
 }
 
 static double now_s(void)
@@ -225,27 +281,47 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* "2 files received (2.0 MiB in 1.52 s over 2 connections), 1 failed":
+ * what really arrived, then what did not. */
+static void summary(const struct runner *r, int conns, int64_t moved,
+		    double seconds)
+{
+	size_t n = r->jobs->n;
+	int untried = (int)n - r->received - r->failures;
+	char bytes[32];
+	human_bytes_binary(moved, bytes, sizeof(bytes));
+	printf("%d file%s %s (%s in %.2f s over %d connection%s)", r->received,
+	       r->received == 1 ? "" : "s", r->jobs->upload ? "sent" : "received",
+	       bytes, seconds, conns, conns == 1 ? "" : "s");
+	if (r->failures)
+		printf(", %d failed", r->failures);
+	if (untried > 0)
+		printf(", %d not tried", untried);
+	printf("\n");
+	fflush(stdout);
+}
+
 int run_jobs_counted(struct app *a, struct jobs *j, const struct run_opts *o,
 		     int *failures)
 {
-	struct runner r = { .a = a, .jobs = j, .o = o };
-	pthread_mutex_init(&r.lock, NULL);
 	struct progress p;
+	struct runner r = { .a = a, .jobs = j, .o = o, .progress = &p };
+	pthread_mutex_init(&r.lock, NULL);
 	int show = a->interactive && a->settings.progress && isatty(STDOUT_FILENO);
-	progress_batch(&p, show, (unsigned)j->n, -1);
 	double t0 = now_s();
 	int n = o->parallel < (int)j->n ? o->parallel : (int)j->n;
-	if (n > 1)
+	if (n > 1) {
+		progress_batch_shared(&p, show, (unsigned)j->n);
 		n = run_parallel(&r, n);
-	else
+	} else {
+		progress_batch(&p, show, (unsigned)j->n);
 		run_sequential(&r, &p);
+	}
+	progress_batch_end(&p);
 	pthread_mutex_destroy(&r.lock);
 	if (j->n > 1 && a->interactive)
-		printf("%zu file%s %s in %.2f s over %d connection%s%s\n", j->n,
-		       j->n == 1 ? "" : "s", j->upload ? "sent" : "received",
-		       now_s() - t0, n, n == 1 ? "" : "s",
-		       r.failures ? " (with failures)" : "");
-	if (r.failures > 1)
+		summary(&r, n, progress_moved(&p), now_s() - t0);
+	else if (r.failures > 1)
 		app_error("%d of %zu transfers failed", r.failures, j->n);
 	*failures = r.failures;
 	return r.failures ? (r.first_error ? r.first_error : FTPS_ERR_REFUSED) : 0;

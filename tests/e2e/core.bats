@@ -253,7 +253,7 @@ round_trip() {
 	assert_failure 2
 	run "$FTPS" --version
 	assert_success
-	assert_output --regexp '^ftps [0-9]+\.[0-9]+\.[0-9]+$'
+	assert_line --index 0 --regexp '^ftps [0-9]+\.[0-9]+\.[0-9]+$'
 	run "$FTPS" --help
 	assert_success
 	assert_output --partial "usage: ftps [options] [open] [URL|HOST]"

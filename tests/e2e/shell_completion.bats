@@ -136,7 +136,8 @@ zsh_complete() {
 	bash_complete "ftps -"
 	assert_output "$(printf '%s\n' -b --batch -u --user -P --port -v --verbose -h \
 		--help --version --cafile --implicit --explicit --timeout --retries \
-		--netrc-file --priority --cert --key --trust --trust-fingerprint --known-servers --norc)"
+		--proxy --noproxy --netrc-file --priority --cert --key --trust --trust-fingerprint --known-servers --norc \
+		-F --config -o --output -T --upload-file)"
 }
 
 @test "bash: long options by prefix" {
@@ -302,6 +303,17 @@ zsh_complete() {
 
 # ---- zsh --------------------------------------------------------------
 
+@test "bash, zsh, fish: --proxy offers the proxy schemes" {
+	bash_complete "ftps --proxy "
+	assert_output "$(printf '%s\n' socks5h:// socks5:// http://)"
+	bash_complete "ftps --proxy=socks"
+	assert_output "$(printf '%s\n' socks5h:// socks5://)"
+	zsh_complete "ftps --proxy "
+	assert_output "$(printf '%s\n' http:// socks5:// socks5h://)"
+	fish_complete "ftps --proxy "
+	assert_output "$(printf '%s\n' http:// socks5:// socks5h://)"
+}
+
 @test "zsh: the script parses" {
 	run zsh -n "$COMPDIR/_ftps"
 	assert_success
@@ -327,7 +339,7 @@ zsh_complete() {
 
 @test "zsh: options, and URL prefixes" {
 	zsh_complete "ftps --n"
-	assert_output "$(printf '%s\n' --netrc-file --norc)"
+	assert_output "$(printf '%s\n' --netrc-file --noproxy --norc)"
 	zsh_complete "ftps ftp"
 	assert_output "$(printf '%s\n' ftp.example.net ftpes:// ftps://)"
 }
