@@ -4,6 +4,7 @@
 #include "ftp/session_int.h"
 #include "ftp/writer.h"
 #include "tls/tls.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/xmalloc.h"
 
@@ -323,10 +324,45 @@ static int accept_data(struct ftp_session *s, struct data_conn *d,
 	}
 }
 
+/* The handshake came before the server's 1xx: it may have answered TLS
+ * before it even read the command, which it can still refuse. A download
+ * goes on at its first bytes (or the 1xx), an upload only at the 1xx, so
+ * that a refusal is seen instead of waiting for data that never come or
+ * sending data nobody reads. */
+static int await_go(struct ftp_session *s, struct data_conn *d, int upload,
+		    int *prelim)
+{
+	int64_t deadline = clock_ms() + s->timeout_ms;
+	while (!*prelim) {
+		if (!upload && tls_buffered(d->tls))
+			return 0;
+		struct pollfd p[2] = { { .fd = s->fd, .events = POLLIN },
+				       { .fd = d->fd, .events = POLLIN } };
+		int left = (int)(deadline - clock_ms());
+		int n = control_buffered(s) ? 1 : poll(p, upload ? 1 : 2, left > 0 ? left : 0);
+		if (n < 0 && errno == EINTR && !ftp_is_cancelled(s))
+			continue;
+		if (n < 0)
+			return ftp_fail(s, FTPS_ERR_INTERRUPTED, "interrupted");
+		if (n == 0)
+			return ftp_fail(s, FTPS_ERR_TIMEOUT, "no answer to the transfer "
+					"command within %d s", s->timeout_ms / 1000);
+		if (control_buffered(s) || p[0].revents) {
+			int rc = early_reply(s, prelim);
+			if (rc < 0)
+				return rc;
+		} else if (p[1].revents) {
+			return 0;
+		}
+	}
+	return 0;
+}
+
 /* Open a data channel for cmd, whose commands may have been sent ahead
  * already (sent_ahead: see ftp_hint_next). */
 static int data_start(struct ftp_session *s, struct data_conn *d,
-		      const char *cmd, struct prelude *pre, int sent_ahead)
+		      const char *cmd, struct prelude *pre, int sent_ahead,
+		      int upload)
 {
 	int listen_fd = -1, fallback = 1, rc = 0, prelim = 0;
 	d->fd = -1;
@@ -355,6 +391,8 @@ static int data_start(struct ftp_session *s, struct data_conn *d,
 			goto fail;
 	}
 	rc = secure_data(s, d, &prelim);
+	if (rc == 0 && !prelim)
+		rc = await_go(s, d, upload, &prelim);
 	if (rc == FTPS_ERR_REFUSED && d->fd >= 0 && ftp_is_connected(s)) {
 		data_close(d);
 		drain_stray(s);
@@ -611,6 +649,8 @@ int ftp_settle_queue(struct ftp_session *s)
 	if (rc < 0 || fallback)
 		return rc < 0 ? rc : 0;
 	rc = secure_data(s, &d, &prelim);
+	if (rc == 0 && !prelim)
+		rc = await_go(s, &d, 0, &prelim);
 	if (rc < 0) {
 		int refused = rc == FTPS_ERR_REFUSED && ftp_is_connected(s);
 		data_close(&d);
@@ -635,7 +675,7 @@ static int receive_with(struct ftp_session *s, const char *cmd, struct prelude *
 			struct ftp_sink *sink, size_t max_bytes, int64_t *moved)
 {
 	struct data_conn d;
-	int rc = data_start(s, &d, cmd, pre, sent_ahead);
+	int rc = data_start(s, &d, cmd, pre, sent_ahead, 0);
 	if (pre && facts)
 		read_facts(pre, facts);
 	if (rc < 0)
@@ -773,7 +813,7 @@ int ftp_store(struct ftp_session *s, const char *path, int append,
 	struct data_conn d;
 	*moved = 0;
 	char *cmd = xasprintf("%s %s", append ? "APPE" : "STOR", path);
-	int rc = data_start(s, &d, cmd, NULL, 0);
+	int rc = data_start(s, &d, cmd, NULL, 0, 1);
 	free(cmd);
 	if (rc < 0)
 		return rc;

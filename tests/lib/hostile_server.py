@@ -465,7 +465,14 @@ class Session:
         self.reply("200 NOOP ok")
 
     def cmd_CWD(self, arg):
-        self.reply("250 OK")
+        # Anywhere in the endless tree; elsewhere only real directories,
+        # so that a client probing "is it a directory?" is told the truth.
+        path = self.path(arg) if self.sc != "listing-branching" else None
+        if (self.sc == "listing-branching" or arg.strip("/.") == "" or
+                (path and os.path.isdir(path))):
+            self.reply("250 OK")
+        else:
+            self.reply("550 No such directory")
 
     def cmd_QUIT(self, arg):
         self.reply("221 Goodbye")
