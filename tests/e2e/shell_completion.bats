@@ -135,7 +135,7 @@ zsh_complete() {
 @test "bash: every option after -" {
 	bash_complete "ftps -"
 	assert_output "$(printf '%s\n' -b --batch -u --user -P --port -v --verbose -h \
-		--help --version --cafile --implicit --explicit --timeout --retries \
+		--help --version --cafile --implicit --explicit --timeout --retries --limit-rate \
 		--proxy --noproxy --netrc-file --priority --cert --key --trust --trust-fingerprint --known-servers --norc \
 		-F --config -o --output -T --upload-file)"
 }
