@@ -424,6 +424,15 @@ static int secure_control(struct ftp_session *s)
 static int expect_greeting(struct ftp_session *s)
 {
 	int rc = ftp_read_final(s); /* "120 ready in 5 minutes" may come first */
+	if (rc < 0 && rc != FTPS_ERR_TIMEOUT && !s->implicit &&
+	    rc != FTPS_ERR_INTERRUPTED) {
+		/* A TLS server answering our plain AUTH TLS with an alert. */
+		char keep[sizeof(s->err)];
+		snprintf(keep, sizeof(keep), "%s", s->err);
+		return ftp_fail(s, rc, "%s; no greeting from %s:%u (if the server "
+				"uses implicit FTPS, try --implicit or ftps://)",
+				keep, s->host, s->port);
+	}
 	if (rc == FTPS_ERR_TIMEOUT && !s->implicit)
 		return ftp_fail(s, rc,
 				"no greeting from %s:%u within %d s (if the "
@@ -431,9 +440,15 @@ static int expect_greeting(struct ftp_session *s)
 				"ftps://)", s->host, s->port, s->timeout_ms / 1000);
 	if (rc < 0)
 		return rc;
+	/* vsftpd's implicit port answers our plain AUTH TLS with "500 OOPS:
+	 * ... SSL routines::wrong version number" instead of a greeting. */
+	int tls_hint = !s->implicit && (strcasestr(ftp_last_text(s), "SSL") ||
+					strcasestr(ftp_last_text(s), "TLS"));
 	if (rc != 220)
-		return ftp_fail(s, FTPS_ERR_CONNECT, "%s refused the connection: %s",
-				s->host, ftp_reply_msg(s));
+		return ftp_fail(s, FTPS_ERR_CONNECT, "%s refused the connection: %s%s",
+				s->host, ftp_reply_msg(s), tls_hint
+				? " (if the server uses implicit FTPS, try --implicit "
+				  "or ftps://)" : "");
 	/* IIS is known to lose pipelined commands (lftp turns pipelining
 	 * off on this greeting too). */
 	s->no_pipelining = strstr(ftp_last_text(s), "Microsoft FTP Service") != NULL;
@@ -473,9 +488,14 @@ int ftp_connect(struct ftp_session *s, const struct ftp_connect_opts *o)
 		if (rc == 0)
 			rc = expect_greeting(s);
 	} else {
-		rc = expect_greeting(s);
+		/* AUTH TLS goes out with the connection instead of after the
+		 * greeting: the server reads it once it has greeted us, and
+		 * the round trip of waiting is saved on every connection. */
+		rc = ftp_send(s, "AUTH TLS");
+		if (rc == 0)
+			rc = expect_greeting(s);
 		if (rc == 0) {
-			rc = ftp_command(s, "AUTH TLS");
+			rc = ftp_read_final(s);
 			if (rc >= 0 && rc != 234)
 				rc = ftp_fail(s, FTPS_ERR_TLS,
 					      "%s refused AUTH TLS (%s); nothing "
