@@ -269,7 +269,7 @@ static int list_one(struct app *a, const char *cmd, const char *path,
 		    const struct ls_opts *o)
 {
 	struct buf out = { 0 };
-	struct ftp_sink sink = { sink_buf, &out, NULL, 0 };
+	struct ftp_sink sink = { sink_buf, &out, NULL };
 	int mlsd = 0;
 	int rc = ftp_list(a->ftp, path, &mlsd, &sink, LISTING_MAX);
 	if (rc < 0) {
@@ -353,7 +353,7 @@ int cmd_dir(struct app *a, const struct cmd_args *args) { return list_common(a, 
 int cmd_nlist(struct app *a, const struct cmd_args *args)
 {
 	struct buf out = { 0 };
-	struct ftp_sink sink = { sink_buf, &out, NULL, 0 };
+	struct ftp_sink sink = { sink_buf, &out, NULL };
 	const char *path = args_text(args, 0);
 	int rc = ftp_nlist(a->ftp, path, &sink, LISTING_MAX);
 	if (rc < 0) {

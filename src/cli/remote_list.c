@@ -47,7 +47,7 @@ int rentry_refused(const struct rentry *e)
 int remote_list(struct ftp_session *s, const char *dir, struct rlist *out)
 {
 	struct buf raw = { 0 };
-	struct ftp_sink sink = { sink_buf, &raw, NULL, 0 };
+	struct ftp_sink sink = { sink_buf, &raw, NULL };
 	int mlsd = 0;
 	memset(out, 0, sizeof(*out));
 	int rc = ftp_list(s, dir && *dir ? dir : NULL, &mlsd, &sink, LISTING_MAX);

@@ -482,9 +482,7 @@ int download_file(struct app *a, struct ftp_session *s, const char *remote,
 	}
 	struct fd_ctx ctx = { part.fd, p, part.offset, 0, path_base(remote),
 			      a->settings.limit_rate, 0 };
-	/* threaded: write_fd only touches ctx, the progress bar (locked)
-	 * and the shared rate limit (locked). */
-	struct ftp_sink sink = { write_fd, &ctx, on_begin, 1 };
+	struct ftp_sink sink = { write_fd, &ctx, on_begin };
 	int64_t moved = 0;
 	if (!(facts.size >= 0 && part.offset == facts.size))
 		rc = ftp_retrieve(s, remote, part.offset, &facts, &sink, &moved);
@@ -657,7 +655,7 @@ int cat_file(struct app *a, struct ftp_session *s, const char *remote)
 			     { { 0 }, 0 }, { 0 } };
 	int tty = isatty(STDOUT_FILENO);
 	struct ftp_sink sink = { tty ? write_tty_safe : write_fd,
-				 tty ? (void *)&t : (void *)&t.fd, NULL, 0 };
+				 tty ? (void *)&t : (void *)&t.fd, NULL };
 	struct ftp_facts facts = { -1, -1, 0, 0 };
 	int64_t moved = 0;
 	int rc = ftp_retrieve(s, remote, 0, &facts, &sink, &moved);

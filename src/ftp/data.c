@@ -2,7 +2,6 @@
  * the transfer loops, and the close sequences that keep files whole. */
 #include "ftp/active.h"
 #include "ftp/session_int.h"
-#include "ftp/writer.h"
 #include "tls/tls.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -502,22 +501,6 @@ static int read_failure(struct ftp_session *s, ssize_t n, const char *why,
 	return ftp_fail(s, (int)n, "data channel: %s", why);
 }
 
-/* Large downloads write through a thread (writer.c) where the sink allows
- * it; small ones never start one. */
-#define THREADED_MIN (4 * XFER_BUF)
-
-/* One full buffer to the sink: directly, or handed to the writer thread
- * (started at the first full buffer of a large download), getting an empty
- * one back in *buf. */
-static int flush_buf(struct ftp_session *s, struct ftp_sink *sink,
-		     struct writer **w, int64_t total, char **buf, size_t fill)
-{
-	if (!*w && sink->threaded && (total < 0 || total >= THREADED_MIN))
-		*w = writer_new(sink, XFER_BUF);
-	int rc = *w ? writer_put(*w, buf, fill) : sink->write(sink->ctx, *buf, fill);
-	return rc < 0 ? ftp_fail(s, FTPS_ERR_LOCAL, "writing: %s", strerror(errno)) : 0;
-}
-
 /* Read the data channel to its end into the sink, in large writes. 0, or
  * the reason it stopped (with s->err set). */
 static int read_all(struct ftp_session *s, struct data_conn *d,
@@ -525,7 +508,6 @@ static int read_all(struct ftp_session *s, struct data_conn *d,
 		    int64_t *done)
 {
 	char *buf = xmalloc_pages(XFER_BUF);
-	struct writer *w = NULL;
 	size_t fill = 0;
 	int xrc = 0;
 	for (;;) {
@@ -548,20 +530,20 @@ static int read_all(struct ftp_session *s, struct data_conn *d,
 		}
 		/* Batch records into large writes: fewer syscalls. */
 		if (fill >= XFER_BUF - 16384) {
-			if ((xrc = flush_buf(s, sink, &w, total, &buf, fill)) < 0)
+			if (sink->write(sink->ctx, buf, fill) < 0) {
+				xrc = ftp_fail(s, FTPS_ERR_LOCAL, "writing: %s",
+					       strerror(errno));
 				break;
+			}
 			fill = 0;
 			progress(s, *done, total);
 		}
 	}
-	if (w && writer_finish(w) < 0 && xrc != FTPS_ERR_LOCAL)
-		xrc = ftp_fail(s, FTPS_ERR_LOCAL, "writing: %s", strerror(errno));
 	/* What arrived before a failure is good data (TLS authenticated it):
 	 * it goes to the sink too, so that a kept .part holds all of it. */
 	if (fill > 0 && xrc != FTPS_ERR_LOCAL && xrc != FTPS_ERR_TOOLONG &&
 	    sink->write(sink->ctx, buf, fill) < 0 && xrc == 0)
 		xrc = ftp_fail(s, FTPS_ERR_LOCAL, "writing: %s", strerror(errno));
-	writer_free(w);
 	free(buf);
 	return xrc;
 }
@@ -660,7 +642,7 @@ int ftp_settle_queue(struct ftp_session *s)
 	}
 	if (f.size < 0 || f.size > CANCEL_READ_MAX)
 		return data_abort(s, &d, 0);
-	struct ftp_sink null = { discard, NULL, NULL, 0 };
+	struct ftp_sink null = { discard, NULL, NULL };
 	int64_t done = 0;
 	int xrc = read_all(s, &d, &null, 0, f.size, &done);
 	if (xrc == 0)

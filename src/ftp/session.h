@@ -92,10 +92,6 @@ struct ftp_sink {
 	void *ctx;
 	/* Optional: called once before the data, with the size if known. */
 	void (*begin)(void *ctx, int64_t total);
-	/* Non-zero: write may be called from a thread of the engine's own
-	 * (never two calls at once), so that a large download's disk writes
-	 * overlap with receiving the next bytes. */
-	int threaded;
 };
 
 /* What a download knows or wants to know about the file: size and mtime
