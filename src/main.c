@@ -180,24 +180,65 @@ static int take_proxy(struct app *a, char *arg)
 	return 0;
 }
 
+/* The options whose values are checked here: 0 when c was one of them and
+ * its value is good, 2 (reported) when bad, 1 when c is another option. */
+static int parse_checked_option(struct app *a, int c)
+{
+	long n;
+	switch (c) {
+	case 'P':
+		if (parse_number(optarg, 1, 65535, &n) < 0) {
+			app_error("invalid port: %s", optarg);
+			return 2;
+		}
+		a->opt.port = (uint16_t)n;
+		return 0;
+	case OPT_TIMEOUT:
+		if (parse_number(optarg, 1, 86400, &n) < 0) {
+			app_error("invalid timeout: %s", optarg);
+			return 2;
+		}
+		a->opt.timeout_s = (int)n;
+		return 0;
+	case OPT_RETRIES:
+		if (parse_number(optarg, 0, 1000, &n) < 0) {
+			app_error("invalid --retries: %s (0 to 1000)", optarg);
+			return 2;
+		}
+		a->opt.retries = (int)n;
+		return 0;
+	case OPT_LIMIT_RATE:
+		/* Checked now, applied after the start-up file. */
+		if (settings_parse_rate(optarg) < 0) {
+			app_error("invalid --limit-rate: %s (bytes per second, "
+				  "k, M or G suffix)", optarg);
+			return 2;
+		}
+		a->opt.limit_rate = optarg;
+		return 0;
+	case OPT_TRUST:
+		return parse_trust(optarg, &a->opt.trust) < 0 ? 2 : 0;
+	case OPT_PROXY:
+		return take_proxy(a, optarg) < 0 ? 2 : 0;
+	}
+	return 1;
+}
+
 /* 0 to go on, else an exit status (already reported). */
 static int parse_options(struct app *a, int argc, char **argv)
 {
-	int c;
-	long n;
+	int c, rc;
 	a->opt.timeout_s = 0; /* not given: the settings file's, else 30 */
 	a->opt.retries = -1;
 	while ((c = getopt_long(argc, argv, "b:u:P:vhF:o:T:", long_opts, NULL)) != -1) {
+		if ((rc = parse_checked_option(a, c)) != 1) {
+			if (rc)
+				return rc;
+			continue;
+		}
 		switch (c) {
 		case 'b': a->opt.batch_file = optarg; break;
 		case 'u': a->opt.user = optarg; break;
-		case 'P':
-			if (parse_number(optarg, 1, 65535, &n) < 0) {
-				app_error("invalid port: %s", optarg);
-				return 2;
-			}
-			a->opt.port = (uint16_t)n;
-			break;
 		case 'v': a->opt.verbose = 1; break;
 		case 'h': usage(stdout); return -1;
 		case OPT_VERSION:
@@ -206,41 +247,13 @@ static int parse_options(struct app *a, int argc, char **argv)
 		case OPT_CAFILE: a->opt.cafile = optarg; break;
 		case OPT_IMPLICIT: a->opt.mode = TLS_MODE_IMPLICIT; break;
 		case OPT_EXPLICIT: a->opt.mode = TLS_MODE_EXPLICIT; break;
-		case OPT_TIMEOUT:
-			if (parse_number(optarg, 1, 86400, &n) < 0) {
-				app_error("invalid timeout: %s", optarg);
-				return 2;
-			}
-			a->opt.timeout_s = (int)n;
-			break;
 		case OPT_NETRC: a->opt.netrc_file = optarg; break;
 		case OPT_PRIORITY: a->opt.priority = optarg; break;
 		case OPT_CERT: a->opt.certfile = optarg; break;
 		case OPT_KEY: a->opt.keyfile = optarg; break;
-		case OPT_TRUST:
-			if (parse_trust(optarg, &a->opt.trust) < 0)
-				return 2;
-			break;
 		case OPT_TRUST_FP: a->opt.trust_fingerprint = optarg; break;
 		case OPT_KNOWN: a->opt.known_servers = optarg; break;
 		case OPT_NORC: a->opt.norc = 1; break;
-		case OPT_RETRIES:
-			if (parse_number(optarg, 0, 1000, &n) < 0) {
-				app_error("invalid --retries: %s (0 to 1000)", optarg);
-				return 2;
-			}
-			a->opt.retries = (int)n;
-			break;
-		case OPT_LIMIT_RATE:
-			/* Checked now, applied after the start-up file. */
-			if (settings_parse_rate(optarg) < 0) {
-				app_error("invalid --limit-rate: %s (bytes per second, "
-					  "k, M or G suffix)", optarg);
-				return 2;
-			}
-			a->opt.limit_rate = optarg;
-			break;
-		case OPT_PROXY: if (take_proxy(a, optarg) < 0) return 2; break;
 		case OPT_NOPROXY: a->opt.noproxy = optarg; break;
 		case 'F': a->opt.config_file = optarg; break;
 		case 'o': a->opt.output = optarg; break;

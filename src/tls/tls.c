@@ -96,6 +96,44 @@ static void make_prio12(struct tls_config *c, const char *base)
 	free(s);
 }
 
+/* With a --cafile the system store is parsed only if a chain needs it
+ * (see tls_verify_chain): it costs 3.6 MB of memory. Without one, it is
+ * needed unless the key is pinned: parse it meanwhile. */
+static void start_system_trust(struct tls_config *c)
+{
+	if (gnutls_x509_trust_list_init(&c->sys_list, 0) < 0)
+		return;
+	c->sys_started = pthread_create(&c->sys_thread, NULL,
+					load_system_trust, c) == 0;
+	if (!c->sys_started) {
+		gnutls_x509_trust_list_deinit(c->sys_list, 1);
+		c->sys_list = NULL;
+	}
+}
+
+static int load_client_cert(struct tls_config *c, const struct tls_config_opts *o,
+			    char **why)
+{
+	size_t n = strlen(o->certfile);
+	int rc, p12 = n > 4 && (!strcasecmp(o->certfile + n - 4, ".p12") ||
+				!strcasecmp(o->certfile + n - 4, ".pfx"));
+	if (p12)
+		rc = gnutls_certificate_set_x509_simple_pkcs12_file(
+			c->cred, o->certfile, GNUTLS_X509_FMT_DER,
+			o->key_pass ? o->key_pass : "");
+	else
+		rc = gnutls_certificate_set_x509_key_file2(
+			c->cred, o->certfile, o->keyfile ? o->keyfile : o->certfile,
+			GNUTLS_X509_FMT_PEM, o->key_pass, 0);
+	if (rc < 0) {
+		*why = xasprintf("%s: cannot load client certificate (%s)",
+				 o->certfile, gnutls_strerror(rc));
+		return -1;
+	}
+	c->have_cert = 1;
+	return 0;
+}
+
 struct tls_config *tls_config_new(const struct tls_config_opts *o, char **why)
 {
 	struct tls_config *c = xcalloc(1, sizeof(*c));
@@ -108,17 +146,8 @@ struct tls_config *tls_config_new(const struct tls_config_opts *o, char **why)
 		goto fail;
 	}
 	pthread_mutex_init(&c->sys_lock, NULL);
-	/* With a --cafile the system store is parsed only if a chain needs
-	 * it (see tls_verify_chain): it costs 3.6 MB of memory. Without one,
-	 * it is needed unless the key is pinned: parse it meanwhile. */
-	if (!o->cafile && gnutls_x509_trust_list_init(&c->sys_list, 0) == 0) {
-		c->sys_started = pthread_create(&c->sys_thread, NULL,
-						load_system_trust, c) == 0;
-		if (!c->sys_started) {
-			gnutls_x509_trust_list_deinit(c->sys_list, 1);
-			c->sys_list = NULL;
-		}
-	}
+	if (!o->cafile)
+		start_system_trust(c);
 	if (o->cafile) {
 		rc = gnutls_certificate_set_x509_trust_file(c->cred, o->cafile,
 							    GNUTLS_X509_FMT_PEM);
@@ -129,26 +158,8 @@ struct tls_config *tls_config_new(const struct tls_config_opts *o, char **why)
 			goto fail;
 		}
 	}
-	if (o->certfile) {
-		size_t n = strlen(o->certfile);
-		int p12 = n > 4 && (!strcasecmp(o->certfile + n - 4, ".p12") ||
-				    !strcasecmp(o->certfile + n - 4, ".pfx"));
-		if (p12)
-			rc = gnutls_certificate_set_x509_simple_pkcs12_file(
-				c->cred, o->certfile, GNUTLS_X509_FMT_DER,
-				o->key_pass ? o->key_pass : "");
-		else
-			rc = gnutls_certificate_set_x509_key_file2(
-				c->cred, o->certfile,
-				o->keyfile ? o->keyfile : o->certfile,
-				GNUTLS_X509_FMT_PEM, o->key_pass, 0);
-		if (rc < 0) {
-			*why = xasprintf("%s: cannot load client certificate (%s)",
-					 o->certfile, gnutls_strerror(rc));
-			goto fail;
-		}
-		c->have_cert = 1;
-	}
+	if (o->certfile && load_client_cert(c, o, why) < 0)
+		goto fail;
 	rc = gnutls_priority_init2(&c->prio,
 				   o->priority ? o->priority : TLS_DEFAULT_PRIORITY,
 				   &errpos, 0);
