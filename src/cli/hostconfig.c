@@ -257,7 +257,7 @@ int hostconfig_parse(const char *text, size_t len, struct hostconfig *out,
 		char *l = xstrndup(text + pos, n);
 		/* xstrndup stops at a NUL: one inside the line is refused. */
 		int bad = strlen(l) != n;
-		if (n && l[n - 1] == '\r')
+		if (!bad && n && l[n - 1] == '\r')
 			l[n - 1] = '\0';
 		int rc = bad ? fail(err, line, "control character in line")
 			     : parse_line(out, l, line, err);
