@@ -320,6 +320,7 @@ static int finish(struct app *a, int status)
 {
 	free_secret(a->opt.env_password);
 	free_secret(a->opt.env_key_pass);
+	free_secret(a->opt.proxy);
 	return status;
 }
 

@@ -40,7 +40,8 @@ struct options {
 	enum trust_setting trust; /* --trust */
 	const char *trust_fingerprint; /* --trust-fingerprint SHA256:... */
 	const char *known_servers;     /* --known-servers FILE */
-	const char *proxy;        /* --proxy URL ("" = none), NULL if not given */
+	char *proxy;              /* --proxy URL ("" = none), NULL if not given;
+				   * a copy, wiped at exit (argv is overwritten) */
 	const char *noproxy;      /* --noproxy LIST, NULL if not given */
 	const char *config_file;  /* --config / -F: per-host settings file */
 	const char *output;       /* -o: the one-shot download's local name */
