@@ -438,6 +438,28 @@ static int data_finish(struct ftp_session *s, int xfer_rc)
 	return 0;
 }
 
+/* After ABOR, two final replies: the transfer's (426 cut, or 226 if it
+ * had finished) and ABOR's own (226 or 225), with 1xx before. Reading
+ * only the first left vsftpd's "225 No transfer to ABOR" after a finished
+ * transfer's 226 to be taken for the next command's answer. 225 only ever
+ * answers ABOR; a lone 226 may be either, so the second is waited for
+ * briefly; 5xx: ABOR not understood. */
+static void read_abort_replies(struct ftp_session *s)
+{
+	int finals = 0;
+	for (int i = 0; i < 5 && finals < 2; i++) {
+		if (finals == 1 && ftp_last_code(s) == 226 && !control_buffered(s)) {
+			struct pollfd p = { .fd = s->fd, .events = POLLIN };
+			if (s->fd < 0 || poll(&p, 1, 1000) <= 0)
+				return;
+		}
+		int rc = ftp_read_reply(s);
+		if (rc < 0 || rc == 225 || rc >= 500)
+			return;
+		finals += rc >= 200;
+	}
+}
+
 /* Ctrl-C or a local failure mid-transfer: close the data channel, then ABOR
  * and read whatever the server says (426 then 226, 226 alone, 225...), each
  * read bounded by the timeout. A server that stays confused is dropped. */
@@ -446,15 +468,8 @@ static int data_abort(struct ftp_session *s, struct data_conn *d, int why_rc)
 	char keep[sizeof(s->err)];
 	memcpy(keep, s->err, sizeof(keep));
 	data_close(d);
-	if (ftp_send(s, "ABOR") == 0) {
-		for (int i = 0; i < 3; i++) {
-			int rc = ftp_read_reply(s);
-			if (rc < 0)
-				break;
-			if (rc == 225 || rc == 226 || rc >= 500)
-				break;
-		}
-	}
+	if (ftp_send(s, "ABOR") == 0)
+		read_abort_replies(s);
 	memcpy(s->err, keep, sizeof(keep));
 	return why_rc;
 }
