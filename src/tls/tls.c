@@ -444,6 +444,8 @@ int tls_write_all(struct tls_conn *c, const void *buf, size_t n,
 
 /* How long a server gets to answer our close_notify before we also
  * half-close TCP, for servers that wait for end of stream instead. */
+#define HALF_CLOSE_GRACE_MS 200
+
 int tls_finish_upload(struct tls_conn *c, int fd, const char **why)
 {
 	int rc;
@@ -452,28 +454,33 @@ int tls_finish_upload(struct tls_conn *c, int fd, const char **why)
 	while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
 	if (rc < 0)
 		return map_err(rc, why);
-	/* The TCP half-close goes right after the close_notify: vsftpd
-	 * answers the upload only once it sees end of stream, a round trip
-	 * later if we wait for anything first (at 20 ms RTT, 86 ms per small
-	 * file against 66). Quick ACKs, so that a server holding its last
-	 * segments for our ACK (Nagle) does not wait for a delayed one.
-	 * Then drain: the server's tickets, its close_notify, then EOF.
-	 * Errors here do not matter; the final control reply decides.
-	 * Closing with a ticket unread would make the kernel answer with an
-	 * RST and throw away the end of the upload still queued on the
-	 * server's side. */
-	int one = 1;
-	shutdown(fd, SHUT_WR);
-	setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+	/* Drain: the server's tickets, its close_notify, then EOF. Errors here
+	 * do not matter; the final control reply decides. Closing with a
+	 * ticket unread would make the kernel answer with an RST and throw
+	 * away the end of the upload still queued on the server's side.
+	 * The TCP half-close waits: vsftpd answers a FIN that arrives with
+	 * the close_notify 40 ms late, which on small files costs more than
+	 * the transfer; servers that answer close_notify never need it.
+	 * (Measured again with the half-close right after the close_notify:
+	 * one round trip less per upload at 20 ms RTT, but 500 uploads of
+	 * 4 KiB on loopback took 1.5-3.1 s instead of 0.7-0.8 s.) */
 	char sink[4096];
 	long long deadline = deadline_from_now(c);
+	int half_closed = 0;
 	for (int i = 0; i < 1024 && again(deadline); i++) {
 		if (c->rpos == c->rlen) {
-			struct pollfd pfd = { .fd = fd, .events = POLLIN };
 			long long left = deadline - now_ms();
-			int p = poll(&pfd, 1, left > 0 ? (int)left : 0);
+			int wait = half_closed || left < HALF_CLOSE_GRACE_MS
+					   ? (int)left : HALF_CLOSE_GRACE_MS;
+			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+			int p = poll(&pfd, 1, wait > 0 ? wait : 0);
 			if (p < 0 && errno == EINTR)
 				continue;
+			if (p == 0 && !half_closed) {
+				shutdown(fd, SHUT_WR);
+				half_closed = 1;
+				continue;
+			}
 			if (p <= 0)
 				break;
 		}
