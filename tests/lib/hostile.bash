@@ -52,17 +52,23 @@ start_hostile() {
 		--scenario "$scenario" --port-file "$dir/port" --log "$HOSTILE_LOG" \
 		--events "$HOSTILE_EVENTS" --root "$HOSTILE_ROOT" "${cert[@]}" "$@" \
 		</dev/null >"$dir/out" 2>&1 3>&- 4>&- &
-	local pid=$! deadline=$((SECONDS + SERVER_START_TIMEOUT))
-	_servers_track "$pid" "hostile-$scenario"
-	HOSTILE_PID=$pid
-	until [[ -s $dir/port ]]; do
-		if ((SECONDS >= deadline)) || ! _servers_pid_alive "$pid"; then
-			cat "$dir/out" >&2
+	HOSTILE_PID=$!
+	_servers_track "$HOSTILE_PID" "hostile-$scenario"
+	_hostile_wait_port "$dir" "$HOSTILE_PID" || return 1
+	HOSTILE_PORT=$(<"$dir/port")
+}
+
+# _hostile_wait_port DIR PID: until the server writes DIR/port (its output
+# shown if it dies or takes longer than SERVER_START_TIMEOUT)
+_hostile_wait_port() {
+	local deadline=$((SECONDS + SERVER_START_TIMEOUT))
+	until [[ -s $1/port ]]; do
+		if ((SECONDS >= deadline)) || ! _servers_pid_alive "$2"; then
+			cat "$1/out" >&2
 			return 1
 		fi
 		sleep 0.05
 	done
-	HOSTILE_PORT=$(<"$dir/port")
 }
 
 start_ticketless() {
@@ -77,16 +83,9 @@ start_ticketless() {
 		--cert "${HOSTILE_CERT:-$CERTDIR/server-combined.pem}" --port-file "$dir/port" \
 		--log "$TICKETLESS_LOG" --events "$TICKETLESS_EVENTS" --root "$TICKETLESS_ROOT" \
 		--lifetime 300 "$@" </dev/null >"$dir/out" 2>&1 3>&- 4>&- &
-	local pid=$! deadline=$((SECONDS + SERVER_START_TIMEOUT))
-	_servers_track "$pid" ticketless
-	TICKETLESS_PID=$pid
-	until [[ -s $dir/port ]]; do
-		if ((SECONDS >= deadline)) || ! _servers_pid_alive "$pid"; then
-			cat "$dir/out" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
+	TICKETLESS_PID=$!
+	_servers_track "$TICKETLESS_PID" ticketless
+	_hostile_wait_port "$dir" "$TICKETLESS_PID" || return 1
 	TICKETLESS_PORT=$(<"$dir/port")
 }
 
