@@ -431,13 +431,23 @@ int tls_write_all(struct tls_conn *c, const void *buf, size_t n,
 	 * send record by record. Each call encrypts and sends one record;
 	 * the socket's send timeout bounds a stalled peer. */
 	const char *p = buf;
+	long long deadline = deadline_from_now(c);
 	while (n > 0) {
 		errno = 0;
 		ssize_t rc = gnutls_record_send(c->s, p, n);
+		/* A send cut short (a reset arriving while the socket buffer
+		 * was being filled) leaves the rest of the record in GnuTLS,
+		 * which says GNUTLS_E_AGAIN without errno EAGAIN: the same call
+		 * again flushes it, or reports the reset. Only EAGAIN itself is
+		 * the send timeout expiring. */
+		if (rc == GNUTLS_E_AGAIN && errno != EAGAIN && errno != EWOULDBLOCK &&
+		    again(deadline))
+			continue;
 		if (rc < 0)
 			return map_err((int)rc, why);
 		p += rc;
 		n -= (size_t)rc;
+		deadline = deadline_from_now(c);
 	}
 	return 0;
 }
