@@ -182,14 +182,15 @@ static size_t claim(struct runner *r, int ahead)
 	return i;
 }
 
-/* Tell the engine which download comes next on s, so that it can send its
+/* Tell the engine which transfer comes next on s, so that it can send its
  * commands early (ftp_hint_next). Not when resuming: a file that is
  * complete here, or continues from an offset, would not take them up. */
 static void hint_next(struct runner *r, struct ftp_session *s, size_t next)
 {
-	if (r->jobs->upload || r->o->resume)
+	if (r->o->resume)
 		return;
-	ftp_hint_next(s, next == NO_JOB ? NULL : r->jobs->v[next].src);
+	const struct job *jb = next == NO_JOB ? NULL : &r->jobs->v[next];
+	ftp_hint_next(s, !jb ? NULL : r->jobs->upload ? jb->dst : jb->src);
 }
 
 static void *worker_main(void *arg)

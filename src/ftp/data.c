@@ -210,12 +210,30 @@ static int prelude_ask(struct ftp_session *s, struct prelude *p)
 	return 0;
 }
 
+/* A download whose commands went out ahead (ftp_hint_next). */
+struct queued {
+	char *cmd;           /* "RETR path" */
+	struct prelude pre;  /* its SIZE and MDTM, sent before it */
+	int cmd_sent;        /* or only those and EPSV (queue_ahead) */
+};
+
+static void queued_free(struct queued *q)
+{
+	if (!q)
+		return;
+	free(q->cmd);
+	prelude_clear(&q->pre);
+	free(q);
+}
+
 /* Once EPSV has worked on this connection, send it and the transfer
  * command in one packet: the server answers EPSV, then waits for our data
  * connection before it answers the command. One round trip less per
  * transfer, which is most of the cost of small files. If EPSV fails after
  * all, the command's own (error) reply is read too, so that the two stay
- * in step, and the caller falls back to one command at a time. */
+ * in step, and the caller falls back to one command at a time. Without
+ * cmd, only the questions and EPSV go (a download queued during the
+ * previous one's transfer: see queue_ahead). */
 static int pipelined_send(struct ftp_session *s, const char *cmd,
 			  const struct prelude *pre)
 {
@@ -224,13 +242,20 @@ static int pipelined_send(struct ftp_session *s, const char *cmd,
 	for (int i = 0; pre && i < pre->n; i++)
 		lines[n++] = pre->cmd[i];
 	lines[n++] = "EPSV";
-	lines[n++] = cmd;
+	if (cmd)
+		lines[n++] = cmd;
 	return ftp_send_lines(s, lines, n);
 }
 
-/* The replies to what pipelined_send sent, up to the data connection. */
+/* How much of a transfer's commands went out before data_start. */
+enum { AHEAD_NONE, AHEAD_ALL, AHEAD_BUT_CMD };
+
+/* The replies to what pipelined_send sent, up to the data connection.
+ * unsent: the transfer command, when only the questions and EPSV went out
+ * ahead; it goes now, just before the connection, so that the server
+ * reads it as our handshake reaches it. */
 static int pipelined_read(struct ftp_session *s, struct data_conn *d,
-			  struct prelude *pre, int *fallback)
+			  struct prelude *pre, int *fallback, const char *unsent)
 {
 	uint16_t port = 0;
 	int rc;
@@ -257,12 +282,14 @@ static int pipelined_read(struct ftp_session *s, struct data_conn *d,
 			return FTPS_ERR_PROTO;
 		}
 		s->epsv_ok = 0;
-		rc = ftp_read_reply(s); /* the command's reply: 425 or 503 */
+		rc = unsent ? 0 : ftp_read_reply(s); /* the command's: 425, 503 */
 		if (rc < 0)
 			return rc;
 		*fallback = 1;
 		return 0;
 	}
+	if (unsent && (rc = ftp_send(s, unsent)) < 0)
+		return rc;
 	const char *why = NULL;
 	d->fd = dial_data(s, port, &why);
 	if (d->fd < 0) {
@@ -279,7 +306,7 @@ static int pipelined_passive(struct ftp_session *s, struct data_conn *d,
 			     const char *cmd, struct prelude *pre, int *fallback)
 {
 	int rc = pipelined_send(s, cmd, pre);
-	return rc < 0 ? rc : pipelined_read(s, d, pre, fallback);
+	return rc < 0 ? rc : pipelined_read(s, d, pre, fallback, NULL);
 }
 
 /* A transfer command refused while our data connection was already open
@@ -358,7 +385,7 @@ static int await_go(struct ftp_session *s, struct data_conn *d, int upload,
 }
 
 /* Open a data channel for cmd, whose commands may have been sent ahead
- * already (sent_ahead: see ftp_hint_next). */
+ * already (sent_ahead, AHEAD_*: see ftp_hint_next). */
 static int data_start(struct ftp_session *s, struct data_conn *d,
 		      const char *cmd, struct prelude *pre, int sent_ahead,
 		      int upload)
@@ -366,8 +393,9 @@ static int data_start(struct ftp_session *s, struct data_conn *d,
 	int listen_fd = -1, fallback = 1, rc = 0, prelim = 0;
 	d->fd = -1;
 	d->tls = NULL;
-	if (sent_ahead)
-		rc = pipelined_read(s, d, pre, &fallback);
+	if (sent_ahead != AHEAD_NONE)
+		rc = pipelined_read(s, d, pre, &fallback,
+				    sent_ahead == AHEAD_BUT_CMD ? cmd : NULL);
 	else if (!s->active && s->epsv_ok && !s->no_epsv && !s->no_pipelining)
 		rc = pipelined_passive(s, d, cmd, pre, &fallback);
 	else
@@ -468,8 +496,17 @@ static int data_abort(struct ftp_session *s, struct data_conn *d, int why_rc)
 	char keep[sizeof(s->err)];
 	memcpy(keep, s->err, sizeof(keep));
 	data_close(d);
-	if (ftp_send(s, "ABOR") == 0)
+	if (s->queued && !s->queued->cmd_sent) {
+		/* The next file's questions are queued behind this transfer
+		 * (queue_ahead), on a server that reads nothing until it ends:
+		 * an ABOR would wait behind them. Our closed connection ends
+		 * the transfer (426, or 226 if all was sent); then the queued
+		 * answers are read. */
+		if (ftp_read_final(s) >= 0)
+			ftp_settle_queue(s);
+	} else if (ftp_send(s, "ABOR") == 0) {
 		read_abort_replies(s);
+	}
 	memcpy(s->err, keep, sizeof(keep));
 	return why_rc;
 }
@@ -563,21 +600,6 @@ static int read_all(struct ftp_session *s, struct data_conn *d,
 	return xrc;
 }
 
-/* A download whose commands went out ahead (ftp_hint_next). */
-struct queued {
-	char *cmd;           /* "RETR path" */
-	struct prelude pre;  /* its SIZE and MDTM, sent before it */
-};
-
-static void queued_free(struct queued *q)
-{
-	if (!q)
-		return;
-	free(q->cmd);
-	prelude_clear(&q->pre);
-	free(q);
-}
-
 void ftp_queue_clear(struct ftp_session *s)
 {
 	queued_free(s->queued);
@@ -599,8 +621,11 @@ void ftp_hint_next(struct ftp_session *s, const char *path)
  * downloads: the server has sent everything, so nothing it does on
  * reading them can cut the current transfer short. Everything the next
  * file could want is asked (SIZE where usable, MDTM where the current one
- * wanted it). */
-static void queue_next(struct ftp_session *s, const struct ftp_facts *cur)
+ * wanted it). With with_cmd 0, the RETR stays here until the next file is
+ * really asked for (queue_ahead); so does the STOR of an upload (cur NULL),
+ * whose EPSV alone goes ahead. */
+static void queue_next(struct ftp_session *s, const struct ftp_facts *cur,
+		       int with_cmd)
 {
 	char *path = s->hint;
 	s->hint = NULL;
@@ -610,16 +635,66 @@ static void queue_next(struct ftp_session *s, const struct ftp_facts *cur)
 		return;
 	}
 	struct queued *q = xcalloc(1, sizeof(*q));
-	if (ftp_size_usable(s) && cur->want_size)
+	if (cur && ftp_size_usable(s) && cur->want_size)
 		prelude_add(&q->pre, xasprintf("SIZE %s", path));
-	if ((s->features & FEAT_MDTM) && cur->want_mtime)
+	if (cur && (s->features & FEAT_MDTM) && cur->want_mtime)
 		prelude_add(&q->pre, xasprintf("MDTM %s", path));
-	q->cmd = xasprintf("RETR %s", path);
+	q->cmd = xasprintf("%s %s", cur ? "RETR" : "STOR", path);
+	q->cmd_sent = with_cmd;
 	free(path);
-	if (pipelined_send(s, q->cmd, &q->pre) < 0) {
+	if (pipelined_send(s, with_cmd ? q->cmd : NULL, &q->pre) < 0) {
 		queued_free(q); /* the connection is gone: the final reply says so */
 		return;
 	}
+	s->queued = q;
+}
+
+/* On a server that reads no command during a transfer (vsftpd), over TLS
+ * 1.3, as soon as a download's data channel is up: our close_notify, and
+ * the next file's SIZE, MDTM and EPSV. The server finds our close_notify
+ * waiting when it has sent the file, so its final reply no longer waits a
+ * round trip for it, and reads the questions right after: their answers
+ * come with that reply, and the next data connection starts at once. Its
+ * RETR waits until this file's data have all arrived (queue_cmd), so that
+ * no transfer starts behind one that is aborted (an aborted transfer
+ * reads these answers instead of sending ABOR: see data_abort). Only
+ * when the size is known, so that any cut-short transfer is still caught
+ * by its length. Returns whether the close_notify went. */
+static int queue_ahead(struct ftp_session *s, struct data_conn *d,
+		       const struct ftp_facts *cur)
+{
+	if (!s->reads_between_transfers || !cur || cur->size < 0 ||
+	    !tls_is_tls13(d->tls))
+		return 0;
+	tls_bye(d->tls);
+	queue_next(s, cur, 0);
+	return 1;
+}
+
+/* The same server, during an upload: the next upload's EPSV. Its answer
+ * comes with this one's final reply; the STOR follows with the next data
+ * connection, never ahead (a STOR nobody feeds would empty a file). */
+static void queue_ahead_upload(struct ftp_session *s)
+{
+	if (s->reads_between_transfers)
+		queue_next(s, NULL, 0);
+	else
+		ftp_hint_next(s, NULL);
+}
+
+/* The data have all arrived: the queued download's RETR goes too, to be
+ * read by the server once it has sent this transfer's final reply. */
+static void queue_cmd(struct ftp_session *s)
+{
+	struct queued *q = s->queued;
+	if (!q || q->cmd_sent)
+		return;
+	s->queued = NULL; /* ftp_send would settle it first */
+	if (ftp_send(s, q->cmd) < 0) {
+		queued_free(q); /* the connection is gone */
+		return;
+	}
+	q->cmd_sent = 1;
 	s->queued = q;
 }
 
@@ -639,7 +714,14 @@ int ftp_settle_queue(struct ftp_session *s)
 	struct data_conn d = { -1, NULL };
 	int fallback = 0, prelim = 0;
 	s->queued = NULL;
-	int rc = pipelined_read(s, &d, &q->pre, &fallback);
+	if (!q->cmd_sent) { /* only questions and EPSV: read their answers */
+		int rc = 0;
+		for (int i = 0; i <= q->pre.n && rc >= 0; i++)
+			rc = ftp_read_reply(s);
+		queued_free(q);
+		return rc < 0 ? rc : 0;
+	}
+	int rc = pipelined_read(s, &d, &q->pre, &fallback, NULL);
 	struct ftp_facts f = { -1, -1, 1, 0 };
 	read_facts(&q->pre, &f);
 	queued_free(q);
@@ -681,6 +763,7 @@ static int receive_with(struct ftp_session *s, const char *cmd, struct prelude *
 		total = facts->size;
 	if (sink->begin)
 		sink->begin(sink->ctx, total);
+	int said_bye = queue_ahead(s, &d, facts);
 	int64_t done = 0;
 	int xrc = read_all(s, &d, sink, max_bytes, total, &done);
 	*moved = done;
@@ -688,11 +771,11 @@ static int receive_with(struct ftp_session *s, const char *cmd, struct prelude *
 	    xrc == FTPS_ERR_TOOLONG)
 		return data_abort(s, &d, xrc);
 	progress(s, done, total);
-	if (xrc == 0)
+	if (xrc == 0 && !said_bye)
 		tls_bye(d.tls);
 	data_close(&d);
 	if (xrc == 0 && facts)
-		queue_next(s, facts);
+		said_bye ? queue_cmd(s) : queue_next(s, facts, 1);
 	if (xrc == FTPS_ERR_TIMEOUT) {
 		ftp_drop(s);
 		return xrc;
@@ -788,15 +871,15 @@ int ftp_retrieve(struct ftp_session *s, const char *path, int64_t offset,
 					ftp_reply_msg(s));
 	}
 	char *cmd = xasprintf("RETR %s", path);
-	int ahead = 0;
+	int ahead = AHEAD_NONE;
 	if (s->queued && offset == 0 && !strcmp(s->queued->cmd, cmd)) {
 		/* Sent ahead: its SIZE/MDTM answers are this call's. */
 		prelude_clear(&pre);
 		pre = s->queued->pre;
 		memset(&s->queued->pre, 0, sizeof(pre));
+		ahead = s->queued->cmd_sent ? AHEAD_ALL : AHEAD_BUT_CMD;
 		queued_free(s->queued);
 		s->queued = NULL;
-		ahead = 1;
 	}
 	int rc = receive_with(s, cmd, &pre, ahead, facts, facts->size, sink, 0, moved);
 	prelude_clear(&pre);
@@ -810,10 +893,17 @@ int ftp_store(struct ftp_session *s, const char *path, int append,
 	struct data_conn d;
 	*moved = 0;
 	char *cmd = xasprintf("%s %s", append ? "APPE" : "STOR", path);
-	int rc = data_start(s, &d, cmd, NULL, 0, 1);
+	int ahead = AHEAD_NONE;
+	if (s->queued && !append && !strcmp(s->queued->cmd, cmd)) {
+		ahead = AHEAD_BUT_CMD; /* its EPSV went with the last upload */
+		queued_free(s->queued);
+		s->queued = NULL;
+	}
+	int rc = data_start(s, &d, cmd, NULL, ahead, 1);
 	free(cmd);
 	if (rc < 0)
 		return rc;
+	queue_ahead_upload(s);
 	char *buf = xmalloc_pages(XFER_BUF);
 	int xrc = 0;
 	int64_t done = 0;

@@ -452,6 +452,13 @@ static int expect_greeting(struct ftp_session *s)
 	/* IIS is known to lose pipelined commands (lftp turns pipelining
 	 * off on this greeting too). */
 	s->no_pipelining = strstr(ftp_last_text(s), "Microsoft FTP Service") != NULL;
+	/* vsftpd (its default greeting) reads the control connection only
+	 * between transfers, and waits for our close_notify before its final
+	 * reply: a download's close_notify and the next file's questions can
+	 * go out as soon as the data channel is up (see data.c, ahead). A
+	 * server that only claims to be vsftpd gains nothing by it: every
+	 * reply is still read in order, every file's size checked. */
+	s->reads_between_transfers = strstr(ftp_last_text(s), "(vsFTPd ") != NULL;
 	return 0;
 }
 

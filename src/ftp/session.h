@@ -121,11 +121,16 @@ void ftp_set_passive(struct ftp_session *s, int passive);
 /* RETR path from offset (REST when > 0) into sink; facts in and out. */
 int ftp_retrieve(struct ftp_session *s, const char *path, int64_t offset,
 		 struct ftp_facts *facts, struct ftp_sink *sink, int64_t *moved);
-/* The download that will follow the next ftp_retrieve on s (path), or
- * NULL. Once that transfer's data have all arrived, the commands for path
- * go out before its final reply is read: one round trip less per file.
- * The following ftp_retrieve of path from offset 0 takes them up; any
- * other command first takes their replies and cancels that download. */
+/* The transfer that will follow the next ftp_retrieve (or ftp_store) on
+ * s: the remote path of the same kind of transfer, or NULL. Commands for
+ * path go out before the current final reply is read: one round trip less
+ * per file. For a download, its SIZE, MDTM, EPSV and RETR once the current
+ * data have all arrived (on a server that reads no command during a
+ * transfer, all but the RETR as soon as the data channel is up); for an
+ * upload, only its EPSV, and only on such a server. The following
+ * ftp_retrieve of path from offset 0 (ftp_store of path, not appending)
+ * takes them up; any other command first takes their replies and cancels
+ * a download already started. */
 void ftp_hint_next(struct ftp_session *s, const char *path);
 /* STOR (or APPE when append) path from source. */
 int ftp_store(struct ftp_session *s, const char *path, int append,

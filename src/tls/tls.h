@@ -86,6 +86,8 @@ int tls_sent_no_requested_cert(const struct tls_conn *c);
 int tls_same_peer_cert(const struct tls_conn *a, const struct tls_conn *b);
 /* "TLS1.3 AES-256-GCM" style description, static storage inside c. */
 const char *tls_description(struct tls_conn *c);
+/* TLS 1.3, where either side may close its writing half alone. */
+int tls_is_tls13(const struct tls_conn *c);
 const char *tls_version_name(const struct tls_conn *c);
 const char *tls_cipher_name(const struct tls_conn *c);
 

@@ -302,12 +302,7 @@ pwd"
 		"ftpes://127.0.0.1:$VSFTPD_PORT/t$BATS_TEST_NUMBER"
 	tty_wait "ftps> "
 	tty_type "get huge"
-	local i
-	for ((i = 0; i < 200; i++)); do
-		[[ -s huge.part ]] && break
-		sleep 0.05
-	done
-	assert [ -s huge.part ]
+	wait_nonempty huge.part
 	tty_keys C-c
 	tty_wait "ftps: get: huge: interrupted"
 	tty_type "pwd"

@@ -1,17 +1,29 @@
 #!/usr/bin/env bats
 # Round trips (issue 13): what goes out together, checked in the protocol
-# trace against real servers. The timings themselves are in tests/bench/run;
-# here the order of commands and replies is asserted, and that the
-# shortcuts never cost a byte: every file compared, every RETR counted.
+# trace against real servers, and that the shortcuts never cost a byte:
+# every file compared, every RETR counted. The benchmark (tests/bench/run
+# --rtt) has the figures; one test here times vsftpd through the delay
+# proxy at 100 ms, with bounds the code before each shortcut misses.
 
 load ../lib/common
+load ../lib/faultproxy
+load ../lib/tty
 
-setup_file() { setup_servers_file; }
+setup_file() {
+	setup_servers_file || return 1
+	# server.pem names 127.0.0.1, not the delay proxy's 127.0.0.2: pin it
+	export SERVER_PIN
+	SERVER_PIN=$(certs_pin "$CERTDIR/server.pem")
+}
 teardown_file() { teardown_servers_file; }
 
 setup() {
 	test_setup || return 1
 	export FTPS_PASSWORD=s3cret
+}
+teardown() {
+	stop_faultproxy
+	[[ -z ${TTY_SOCK:-} ]] || tty_stop
 }
 
 vs_url() { echo "ftpes://127.0.0.1:$VSFTPD_PORT"; }
@@ -137,4 +149,127 @@ check_queued_not_taken() {
 	FTPS_PASSWORD=wrong run ftps_batch "pwd" "$(py_url)"
 	assert_failure 6
 	assert_output --partial "ftps: login as alice refused: 530"
+}
+
+# vsftpd reads no command during a transfer, and waits for the client's
+# close_notify before its final reply: there the close_notify and the next
+# file's questions go out with the handshake (see queue_ahead in data.c).
+
+# five small files in DIR/rt5, and the same names for upload here in up5
+five_files() {
+	mkdir -p "$1/rt5" up5 "$1/up5"
+	local i
+	for i in 1 2 3 4 5; do
+		random_file "$1/rt5/f$i" 4096
+		random_file "up5/u$i" 4096
+	done
+}
+
+# seconds (float) that a batch of commands takes through the delay proxy
+time_batch() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	ftps_batch "$1" --trust-fingerprint "$SERVER_PIN" \
+		"ftpes://$FAULTPROXY_HOST:$FAULTPROXY_PORT" >/dev/null || return 1
+	t1=$(date +%s.%N)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }'
+}
+
+# rtt_per_file CMD1 CMD5: round trips of 100 ms per further file, from the
+# times of a batch with one file (CMD1) and one with five (CMD5)
+rtt_per_file() {
+	local one five
+	one=$(time_batch "$1") && five=$(time_batch "$2") || return 1
+	echo "$1: ${one}s; five files: ${five}s" >&2
+	awk -v a="$one" -v b="$five" 'BEGIN { printf "%.2f", (b - a) / 4 / 0.1 }'
+}
+
+@test "vsftpd at 100 ms RTT: each further file of a sequential get costs at most 2.75 round trips, of a put at most 3" {
+	faultproxy_usable || skip "127.0.0.2 cannot be bound"
+	five_files "$VSFTPD_ROOT"
+	start_faultproxy "$VSFTPD_PORT" "$VSFTPD_PASV_LO" "$VSFTPD_PASV_HI" --delay 50
+	local per i
+	per=$(rtt_per_file "get rt5/f1" "get rt5/f1 rt5/f2 rt5/f3 rt5/f4 rt5/f5")
+	echo "get: $per RTT per further file"
+	for i in 1 2 3 4 5; do cmp "f$i" "$VSFTPD_ROOT/rt5/f$i"; done
+	# before the close_notify went with the handshake: 3.0 here
+	awk -v p="$per" 'BEGIN { exit !(p <= 2.75) }'
+	per=$(rtt_per_file "put up5/u1 up5/" "put up5/u1 up5/u2 up5/u3 up5/u4 up5/u5 up5/")
+	echo "put: $per RTT per further file"
+	for i in 1 2 3 4 5; do cmp "up5/u$i" "$VSFTPD_ROOT/up5/u$i"; done
+	# before the next EPSV went ahead: 3.4 here
+	awk -v p="$per" 'BEGIN { exit !(p <= 3.0) }'
+}
+
+# put u1 u2 u3: where the second EPSV and STOR stand against the first 226
+check_put_ahead() {
+	local root=$1 url=$2
+	five_files "$root"
+	run ftps_batch "put up5/u1 up5/u2 up5/u3 up5/" -v "$url"
+	assert_success
+	for i in 1 2 3; do cmp "up5/u$i" "$root/up5/u$i"; done
+	local epsv2 final1 stor2
+	final1=$(line_of '^<-- 226 ')
+	stor2=$(line_of '^--> STOR up5/u2$')
+	epsv2=$(grep -n '^--> EPSV$' <<<"$output" | sed -n 2p | cut -d: -f1)
+	epsv2=$((epsv2 - 1))
+	((final1 >= 0 && stor2 > final1)) || fail "STOR up5/u2 (line $stor2) before the first 226 (line $final1)"
+	echo "second EPSV line $epsv2, first 226 line $final1"
+	if [[ $3 == ahead ]]; then
+		((epsv2 < final1))
+	else
+		((epsv2 > final1))
+	fi
+}
+
+@test "put (vsftpd): the next upload's EPSV goes out before the previous 226, its STOR only after" {
+	check_put_ahead "$VSFTPD_ROOT" "$(vs_url)" ahead
+}
+
+@test "put (pyftpdlib, which reads commands during a transfer): nothing goes out before the 226" {
+	check_put_ahead "$PYFTPD_ROOT" "$(py_url)" after
+}
+
+@test "vsftpd: a download cut short with the next file's questions queued: reported, the next file whole, replies in step" {
+	faultproxy_usable || skip "127.0.0.2 cannot be bound"
+	mkdir -p "$VSFTPD_ROOT/cut"
+	random_file "$VSFTPD_ROOT/cut/big" $((4 * 1024 * 1024))
+	random_file "$VSFTPD_ROOT/cut/small" 5000
+	start_faultproxy "$VSFTPD_PORT" "$VSFTPD_PASV_LO" "$VSFTPD_PASV_HI" --cut data:down:1000000
+	run ftps_batch $'-get cut/big cut/small .\npwd' -v --retries 0 --trust-fingerprint "$SERVER_PIN" \
+		"ftpes://$FAULTPROXY_HOST:$FAULTPROXY_PORT"
+	assert_success # "-get": the batch goes on
+	assert_output --partial "ftps: get: cut/big: "
+	# the questions about small went out before big's final reply
+	(($(line_of '^--> SIZE cut/small$') < $(line_of '^<-- (426|226|451) '))) ||
+		fail "SIZE cut/small not queued before big's final reply"
+	assert_file_not_exists big
+	cmp small "$VSFTPD_ROOT/cut/small"
+	assert_output --partial "Remote working directory: $VSFTPD_ROOT"
+	run grep -c '^--> RETR ' <<<"$output"
+	assert_output 2
+}
+
+@test "vsftpd: Ctrl-C in the first of two downloads, the second's questions queued: no ABOR, the session stays in step" {
+	mkdir -p "$VSFTPD_ROOT/cc"
+	truncate -s 4G "$VSFTPD_ROOT/cc/huge"
+	random_file "$VSFTPD_ROOT/cc/small" 5000
+	tty_start env HOME="$HOME" "$FTPS" -v --cafile "$CERTDIR/ca.pem" "$(vs_url)"
+	tty_wait "ftps> "
+	tty_type "get cc/huge cc/small ."
+	wait_nonempty huge.part
+	tty_wait "--> SIZE cc/small"
+	tty_keys C-c
+	tty_wait "ftps: get: cc/huge: interrupted"
+	tty_type "get cc/small"
+	tty_type "pwd"
+	tty_wait "Remote working directory: $VSFTPD_ROOT"
+	run tty_screen
+	refute_output --partial "--> ABOR"
+	tty_type "quit"
+	run tty_wait_exit
+	assert_output 0
+	cmp small "$VSFTPD_ROOT/cc/small"
+	assert_file_not_exists huge
+	rm -f huge.part "$VSFTPD_ROOT/cc/huge"
 }

@@ -96,6 +96,17 @@ random_file() {
 	head -c "${2:?random_file PATH SIZE}" /dev/urandom >"${1:?random_file PATH SIZE}"
 }
 
+# wait_nonempty FILE [SECS]: wait (default 10 s) until FILE has bytes
+wait_nonempty() {
+	local i
+	for ((i = 0; i < ${2:-10} * 20; i++)); do
+		[[ -s $1 ]] && return 0
+		sleep 0.05
+	done
+	echo "wait_nonempty: $1 still empty after ${2:-10} s" >&2
+	return 1
+}
+
 # re TEXT: TEXT with regular-expression characters escaped (pins hold + and /)
 re() {
 	printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'
