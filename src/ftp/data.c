@@ -15,6 +15,12 @@
 #include <unistd.h>
 
 #define XFER_BUF (256 * 1024)
+/* Downloads reach the sink in writes of about 32 KiB: few enough system
+ * calls, and the decrypted bytes are still in the CPU's cache when the
+ * kernel copies them into the page cache. With writes of 240 KiB a 1 GiB
+ * get into ext4 took a median 1.19 s of wall and 1.00 s of CPU time, with
+ * 32 KiB 0.88 s and 0.71 s (10 alternating runs each). */
+#define SINK_CHUNK (32 * 1024)
 
 struct data_conn {
 	int fd;
@@ -580,8 +586,8 @@ static int read_all(struct ftp_session *s, struct data_conn *d,
 				       "listing larger than %zu bytes", max_bytes);
 			break;
 		}
-		/* Batch records into large writes: fewer syscalls. */
-		if (fill >= XFER_BUF - 16384) {
+		/* Batch records into writes of SINK_CHUNK. */
+		if (fill >= SINK_CHUNK) {
 			if (sink->write(sink->ctx, buf, fill) < 0) {
 				xrc = ftp_fail(s, FTPS_ERR_LOCAL, "writing: %s",
 					       strerror(errno));
