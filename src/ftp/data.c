@@ -679,13 +679,46 @@ static int queue_ahead(struct ftp_session *s, struct data_conn *d,
 
 /* The same server, during an upload: the next upload's EPSV. Its answer
  * comes with this one's final reply; the STOR follows with the next data
- * connection, never ahead (a STOR nobody feeds would empty a file). */
-static void queue_ahead_upload(struct ftp_session *s)
+ * connection, never ahead (a STOR nobody feeds would empty a file).
+ * Returns whether it went. */
+static int queue_ahead_upload(struct ftp_session *s)
 {
 	if (s->reads_between_transfers)
 		queue_next(s, NULL, 0);
 	else
 		ftp_hint_next(s, NULL);
+	return s->queued != NULL;
+}
+
+/* A transfer with commands queued ahead was answered out of step: the
+ * server only looks like vsftpd and took them during the transfer
+ * (pyftpdlib closes a transfer's data connection on EPSV, and never
+ * answers that transfer). The connection is dropped, so that the next
+ * command starts afresh, and this session never queues ahead on this
+ * server again. */
+static void ahead_failed(struct ftp_session *s)
+{
+	s->ahead_failed = 1;
+	s->reads_between_transfers = 0;
+	ftp_drop(s);
+}
+
+/* The final reply of a transfer with commands queued ahead: it must end
+ * the transfer (226, 250) or refuse it (4xx, 5xx). Any other (213, 229)
+ * answers a queued command: the server took it during the transfer and
+ * never answered the transfer, whose data may be cut short (an upload
+ * too, which nothing else would see). */
+static int finish_ahead(struct ftp_session *s, int rc, int ahead)
+{
+	int code = ftp_last_code(s);
+	if (!ahead || !ftp_is_connected(s) || code == 226 || code == 250 ||
+	    code >= 400)
+		return rc;
+	rc = ftp_fail(s, FTPS_ERR_PROTO, "the transfer was answered with "
+		      "\"%s\": the server's replies are out of step",
+		      ftp_reply_msg(s));
+	ahead_failed(s);
+	return rc;
 }
 
 /* The data have all arrived: the queued download's RETR goes too, to be
@@ -786,7 +819,7 @@ static int receive_with(struct ftp_session *s, const char *cmd, struct prelude *
 		ftp_drop(s);
 		return xrc;
 	}
-	return data_finish(s, xrc);
+	return finish_ahead(s, data_finish(s, xrc), said_bye);
 }
 
 int ftp_nlist(struct ftp_session *s, const char *path, struct ftp_sink *sink,
@@ -909,7 +942,7 @@ int ftp_store(struct ftp_session *s, const char *path, int append,
 	free(cmd);
 	if (rc < 0)
 		return rc;
-	queue_ahead_upload(s);
+	int queued_next = queue_ahead_upload(s);
 	char *buf = xmalloc_pages(XFER_BUF);
 	int xrc = 0;
 	int64_t done = 0;
@@ -953,7 +986,7 @@ int ftp_store(struct ftp_session *s, const char *path, int append,
 		ftp_drop(s);
 		return xrc;
 	}
-	rc = data_finish(s, xrc);
+	rc = finish_ahead(s, data_finish(s, xrc), queued_next);
 	if (rc == FTPS_ERR_REFUSED)
 		ftp_fail(s, rc, "upload failed: %s", ftp_reply_msg(s));
 	return rc;

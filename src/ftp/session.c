@@ -455,10 +455,13 @@ static int expect_greeting(struct ftp_session *s)
 	/* vsftpd (its default greeting) reads the control connection only
 	 * between transfers, and waits for our close_notify before its final
 	 * reply: a download's close_notify and the next file's questions can
-	 * go out as soon as the data channel is up (see data.c, ahead). A
-	 * server that only claims to be vsftpd gains nothing by it: every
-	 * reply is still read in order, every file's size checked. */
-	s->reads_between_transfers = strstr(ftp_last_text(s), "(vsFTPd ") != NULL;
+	 * go out as soon as the data channel is up (see data.c, queue_ahead).
+	 * A server that only claims to be vsftpd and reads commands during a
+	 * transfer answers them out of step, which the transfer's final reply
+	 * shows; the session then stops queueing ahead on that server
+	 * (ahead_failed). */
+	s->reads_between_transfers = !s->ahead_failed &&
+		strstr(ftp_last_text(s), "(vsFTPd ") != NULL;
 	return 0;
 }
 
@@ -466,6 +469,8 @@ int ftp_connect(struct ftp_session *s, const struct ftp_connect_opts *o)
 {
 	const char *why = NULL;
 	ftp_disconnect(s);
+	if (!s->host || strcmp(s->host, o->host) || s->port != o->port)
+		s->ahead_failed = 0; /* another server */
 	free(s->host);
 	s->host = xstrdup(o->host);
 	s->port = o->port;

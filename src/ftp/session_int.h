@@ -39,6 +39,8 @@ struct ftp_session {
 	int epsv_ok;               /* EPSV worked: it may be pipelined */
 	int no_pipelining;         /* a server that loses pipelined commands */
 	int reads_between_transfers; /* reads no command during a transfer */
+	int ahead_failed;          /* a transfer with commands queued ahead
+				    * was answered out of step: never again */
 	int stray_226;             /* a "226" may still come for a refused
 				    * transfer: the next reply skips it */
 	int no_list_a;             /* "LIST -a" refused: plain LIST */

@@ -490,6 +490,27 @@ cert_case() {
 	assert_output --regexp "upload incomplete after [0-9]+ bytes: Connection reset by peer \(server: 426 Connection reset\)"
 }
 
+@test "a vsftpd greeting, then an upload answered with 229 while the next EPSV is queued: out of step, retried, never taken for done" {
+	# on a server that greets like vsftpd the next upload's EPSV goes out
+	# during the transfer; a "229" as the transfer's final reply answers
+	# that EPSV, not the upload
+	start_hostile normal --greeting "220 (vsFTPd 3.0.3)" \
+		--final-reply "229 Entering Extended Passive Mode (|||9|)"
+	random_file u1 100000
+	random_file u2 100000
+	random_file u3 100000
+	run ftps_batch "put u1 u2 u3 ./" -v "$(url)"
+	assert_success
+	assert_output --partial "ftps: put u1: the transfer was answered with \"229 Entering Extended Passive Mode (|||9|)\": the server's replies are out of step"
+	assert_output --partial "put u1: done after 1 retry"
+	assert_equal "$(grep -c '^--> AUTH TLS' <<<"$output")" 2
+	# after the retry nothing is queued ahead: u3's EPSV goes with its STOR
+	local i
+	i=$(grep -n '^--> STOR ./u3$' <<<"$output" | cut -d: -f1)
+	assert_equal "$(sed -n "$((i - 1))p" <<<"$output")" "--> EPSV"
+	for i in 1 2 3; do cmp "u$i" "$HOSTILE_ROOT/u$i"; done
+}
+
 @test "a slow server without TLS resumption still gets the whole upload (tickets drained before close)" {
 	start_hostile stor-slow-reader --fresh-data-tls
 	random_file up 2000000

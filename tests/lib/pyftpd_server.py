@@ -68,6 +68,8 @@ def main():
                     help="also allow anonymous, read-only, same root")
     ap.add_argument("--implicit", action="store_true")
     ap.add_argument("--log", default="")
+    ap.add_argument("--banner", default="",
+                    help="greet with this text instead (e.g. another server's)")
     ap.add_argument("--stock-dtp", action="store_true",
                     help="keep pyftpdlib 1.5.7's data handler, which drops a "
                          "data connection whose TLS handshake starts before "
@@ -96,7 +98,7 @@ def main():
         handler.dtp_handler = FixedTLS_DTPHandler
     handler.tls_control_required = True
     handler.tls_data_required = True
-    handler.banner = "pyftpdlib test server ready%s." % (
+    handler.banner = args.banner or "pyftpdlib test server ready%s." % (
         " (implicit TLS)" if args.implicit else "")
     handler.timeout = 120
     if args.passive_ports:
