@@ -443,6 +443,12 @@ fail:
 /* The final reply decides, whatever the data channel looked like. */
 static int data_finish(struct ftp_session *s, int xfer_rc)
 {
+	/* The next file's commands, sent ahead, found the control connection
+	 * gone (s->err says how): the final reply will never come, so this
+	 * transfer is not known to be whole, and the connection is lost, which
+	 * a retry can mend, rather than "not connected". */
+	if (!ftp_is_connected(s))
+		return xfer_rc < 0 ? xfer_rc : FTPS_ERR_CONNECT;
 	char why[sizeof(s->err)];
 	if (xfer_rc < 0)
 		memcpy(why, s->err, sizeof(why));

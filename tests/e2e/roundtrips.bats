@@ -300,3 +300,33 @@ check_put_ahead() {
 	assert_equal "$(grep -c 'retrying in' <<<"$output")" 1
 	stop_server "$PYFTPD_ALT_PID"
 }
+
+@test "the control connection cut as the next file's commands go out: the file is retried, all arrive; with --retries 0 exit 3" {
+	faultproxy_usable || skip "127.0.0.2 cannot be bound"
+	mkdir -p "$VSFTPD_ROOT/cc6"
+	local i sz=300000 off hit=0
+	for i in 1 2 3 4 5 6; do
+		random_file "$VSFTPD_ROOT/cc6/g$i" $((sz * i))
+	done
+	# these offsets of the client's control bytes fall on the commands
+	# sent ahead during or just after a transfer; wherever a cut lands,
+	# every file must arrive
+	for off in 750 850 1050; do
+		rm -f g*
+		start_faultproxy "$VSFTPD_PORT" "$VSFTPD_PASV_LO" "$VSFTPD_PASV_HI" --cut "ctrl:up:$off"
+		run ftps_batch "get g1 g2 g3 g4 g5 g6 ." --retries 2 --trust-fingerprint "$SERVER_PIN" \
+			"ftpes://$FAULTPROXY_HOST:$FAULTPROXY_PORT/cc6"
+		stop_faultproxy
+		assert_success
+		for i in 1 2 3 4 5 6; do cmp "g$i" "$VSFTPD_ROOT/cc6/g$i"; done
+		refute_output --partial "not connected"
+		[[ $output != *"sending to $FAULTPROXY_HOST"* ]] || hit=$((hit + 1))
+	done
+	((hit > 0)) || fail "no cut fell on commands sent ahead"
+	rm -f g*
+	start_faultproxy "$VSFTPD_PORT" "$VSFTPD_PASV_LO" "$VSFTPD_PASV_HI" --cut ctrl:up:750
+	run ftps_batch "get g1 g2 g3 ." --retries 0 --trust-fingerprint "$SERVER_PIN" \
+		"ftpes://$FAULTPROXY_HOST:$FAULTPROXY_PORT/cc6"
+	assert_failure 3
+	assert_file_not_exists g1
+}
