@@ -371,7 +371,11 @@ static int finish_download(struct app *a, struct partial *p, const char *remote,
 			   const char *local, const struct ftp_facts *facts,
 			   int64_t have, int rc)
 {
-	if (rc == 0 && facts->size >= 0 && have != facts->size) {
+	/* A file that changed after SIZE (asked during the previous file's
+	 * transfer) but before RETR: the 150's size, when it names one, is
+	 * the size the transfer opened with. */
+	if (rc == 0 && facts->size >= 0 && have != facts->size &&
+	    !(p->offset == 0 && facts->opened == have)) {
 		app_error("get: %s: got %lld bytes but the server announced %lld; "
 			  "kept %s", remote, (long long)have, (long long)facts->size,
 			  p->path);
@@ -465,7 +469,8 @@ int download_file(struct app *a, struct ftp_session *s, const char *remote,
 		app_error("get: %s: exists (set clobber on to replace it)", local);
 		return FTPS_ERR_LOCAL;
 	}
-	struct ftp_facts facts = { o->size, o->mtime, 1, a->settings.preserve };
+	struct ftp_facts facts = { .size = o->size, .mtime = o->mtime, .want_size = 1,
+				   .want_mtime = a->settings.preserve, .opened = -1 };
 	if (already_complete(s, remote, local, o, &facts.size))
 		return 0;
 	/* Resuming needs the size first: a partial file larger than the
@@ -656,7 +661,7 @@ int cat_file(struct app *a, struct ftp_session *s, const char *remote)
 	int tty = isatty(STDOUT_FILENO);
 	struct ftp_sink sink = { tty ? write_tty_safe : write_fd,
 				 tty ? (void *)&t : (void *)&t.fd, NULL };
-	struct ftp_facts facts = { -1, -1, 0, 0 };
+	struct ftp_facts facts = { .size = -1, .mtime = -1, .opened = -1 };
 	int64_t moved = 0;
 	int rc = ftp_retrieve(s, remote, 0, &facts, &sink, &moved);
 	if (tty) {

@@ -767,7 +767,7 @@ int ftp_settle_queue(struct ftp_session *s)
 		return rc < 0 ? rc : 0;
 	}
 	int rc = pipelined_read(s, &d, &q->pre, &fallback, NULL);
-	struct ftp_facts f = { -1, -1, 1, 0 };
+	struct ftp_facts f = { .size = -1, .mtime = -1, .want_size = 1, .opened = -1 };
 	read_facts(&q->pre, &f);
 	queued_free(q);
 	if (rc < 0 || fallback)
@@ -804,6 +804,8 @@ static int receive_with(struct ftp_session *s, const char *cmd, struct prelude *
 		read_facts(pre, facts);
 	if (rc < 0)
 		return rc;
+	if (facts && ftp_last_code(s) / 100 == 1)
+		parse_150_size(ftp_last_text(s), &facts->opened);
 	if (facts && facts->size >= 0)
 		total = facts->size;
 	if (sink->begin)

@@ -96,10 +96,13 @@ struct ftp_sink {
 
 /* What a download knows or wants to know about the file: size and mtime
  * (-1 unknown). Those wanted and unknown are asked (SIZE, MDTM) in the same
- * round trip as the transfer itself. */
+ * round trip as the transfer itself. opened: the size the server's 150
+ * named as the transfer opened ("(N bytes)", vsftpd and ProFTPD), -1 if
+ * none; fresher than SIZE when SIZE was asked during the previous file. */
 struct ftp_facts {
 	int64_t size, mtime;
 	int want_size, want_mtime;
+	int64_t opened;
 };
 struct ftp_source {
 	ssize_t (*read)(void *ctx, void *buf, size_t n); /* 0 at EOF, <0 */

@@ -124,6 +124,33 @@ static int only_space(const char *s)
 	return *s == '\0';
 }
 
+int parse_150_size(const char *text, int64_t *size)
+{
+	static const char tail[] = " bytes)";
+	size_t n = strlen(text);
+	while (n > 0 && (text[n - 1] == '.' || text[n - 1] == ' ' ||
+			 text[n - 1] == '\r' || text[n - 1] == '\n'))
+		n--;
+	if (n < sizeof(tail) || memcmp(text + n - (sizeof(tail) - 1), tail,
+				       sizeof(tail) - 1))
+		return FTPS_ERR_PROTO;
+	size_t end = n - (sizeof(tail) - 1), start = end;
+	while (start > 0 && is_digit(text[start - 1]))
+		start--;
+	if (start == end || start == 0 || text[start - 1] != '(' ||
+	    end - start > 19)
+		return FTPS_ERR_PROTO;
+	int64_t v = 0;
+	for (size_t i = start; i < end; i++) {
+		int d = text[i] - '0';
+		if (v > (INT64_MAX - d) / 10)
+			return FTPS_ERR_PROTO;
+		v = v * 10 + d;
+	}
+	*size = v;
+	return 0;
+}
+
 int parse_213_size(const char *text, int64_t *size)
 {
 	const char *s = text;

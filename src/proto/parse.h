@@ -24,6 +24,12 @@ int parse_257(const char *text, char **path);
  * 2^63-1. 0 or FTPS_ERR_PROTO. */
 int parse_213_size(const char *text, int64_t *size);
 
+/* 150 reply to RETR as vsftpd and ProFTPD send it: "Opening BINARY mode
+ * data connection for NAME (N bytes)" -> N, the size when the transfer
+ * opened. The last "(N bytes)" counts, and only at the end of the text (a
+ * file name may hold one too). 0 or FTPS_ERR_PROTO (none there). */
+int parse_150_size(const char *text, int64_t *size);
+
 /* 213 reply to MDTM: "YYYYMMDDHHMMSS[.sss]" UTC -> seconds since the epoch.
  * 0 or FTPS_ERR_PROTO. */
 int parse_213_mdtm(const char *text, int64_t *epoch);

@@ -330,3 +330,30 @@ check_put_ahead() {
 	assert_failure 3
 	assert_file_not_exists g1
 }
+
+@test "vsftpd: a file that grows between its SIZE and its RETR (a slow reader: the tail of the previous file) arrives whole, as its 150 names it" {
+	mkdir -p "$VSFTPD_ROOT/gr"
+	random_file "$VSFTPD_ROOT/gr/a" $((12 * 1024 * 1024))
+	random_file "$VSFTPD_ROOT/gr/grow" 1000
+	# vsftpd answers SIZE once it has written the last of a into the
+	# sockets; ftps, reading at 2M, asks for grow seconds later
+	(ftps_batch "get gr/a gr/grow ." -v --limit-rate 2M "$(vs_url)" >out 2>&1
+	 echo $? >status) &
+	local i log=$VSFTPD_LOGDIR/explicit.log
+	for ((i = 0; i < 200; i++)); do
+		grep -q '"SIZE gr/grow"' "$log" && break
+		sleep 0.05
+	done
+	run grep -c '"SIZE gr/grow"' "$log"
+	assert_output 1
+	head -c 2000 /dev/urandom >>"$VSFTPD_ROOT/gr/grow"
+	run grep -c '"RETR gr/grow"' "$log"
+	assert_output 0 # not yet: the change falls between the two
+	wait
+	run cat out
+	assert_equal "$(cat status)" 0
+	assert_line "<-- 213 1000"
+	assert_line --partial "for gr/grow (3000 bytes)"
+	cmp a "$VSFTPD_ROOT/gr/a"
+	cmp grow "$VSFTPD_ROOT/gr/grow"
+}

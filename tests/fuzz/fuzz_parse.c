@@ -4,6 +4,7 @@
 #include "fuzz.h"
 #include "proto/parse.h"
 
+#include <string.h>
 #include <time.h>
 
 static void check_mdtm(const char *text)
@@ -46,6 +47,16 @@ static void check_size(const char *text)
 	FUZZ_ASSERT(strtoll(text, NULL, 10) == size);
 }
 
+static void check_opened(const char *text)
+{
+	int64_t size;
+
+	if (parse_150_size(text, &size) != 0)
+		return;
+	FUZZ_ASSERT(size >= 0);
+	FUZZ_ASSERT(strstr(text, " bytes)") != NULL && strchr(text, '(') != NULL);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = fuzz_cstr(data, size);
@@ -63,6 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(path);
 	}
 	check_size(text);
+	check_opened(text);
 	check_mdtm(text);
 	(void)parse_feat(text);
 	free(text);

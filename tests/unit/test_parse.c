@@ -130,8 +130,36 @@ static const struct {
 	{ "", FTPS_ERR_PROTO, 0 },
 };
 
+static const struct {
+	const char *in;
+	int rc;
+	int64_t v;
+} opened[] = {
+	{ "Opening BINARY mode data connection for f (4096 bytes).", 0, 4096 },
+	{ "Opening BINARY mode data connection for f (0 bytes).", 0, 0 },
+	{ "Opening BINARY mode data connection for f (4096 bytes)", 0, 4096 },
+	{ "Opening ASCII mode data connection for a (1 bytes) (77 bytes).", 0, 77 },
+	{ "Opening data connection for x (9223372036854775807 bytes).", 0,
+	  INT64_MAX },
+	{ "Opening data connection for x (9223372036854775808 bytes).",
+	  FTPS_ERR_PROTO, 0 },
+	{ "File status okay. About to open data connection.", FTPS_ERR_PROTO, 0 },
+	{ "Opening data connection for (12 bytes) now", FTPS_ERR_PROTO, 0 },
+	{ "Opening data connection for x ( bytes).", FTPS_ERR_PROTO, 0 },
+	{ "Opening data connection for x (-5 bytes).", FTPS_ERR_PROTO, 0 },
+	{ "Opening data connection for x 12 bytes).", FTPS_ERR_PROTO, 0 },
+	{ "(5 bytes)", 0, 5 },
+	{ " bytes)", FTPS_ERR_PROTO, 0 },
+	{ "", FTPS_ERR_PROTO, 0 },
+};
+
 static void test_213(void)
 {
+	for (size_t i = 0; i < ARRAY_LEN(opened); i++) {
+		int64_t v = -7;
+		CHECK_INT(parse_150_size(opened[i].in, &v), opened[i].rc);
+		CHECK_INT(v, opened[i].rc ? -7 : opened[i].v);
+	}
 	for (size_t i = 0; i < ARRAY_LEN(sizes); i++) {
 		int64_t v = -7;
 		CHECK_INT(parse_213_size(sizes[i].in, &v), sizes[i].rc);
