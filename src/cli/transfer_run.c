@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -184,12 +185,17 @@ static size_t claim(struct runner *r, int ahead)
 
 /* Tell the engine which transfer comes next on s, so that it can send its
  * commands early (ftp_hint_next). Not when resuming: a file that is
- * complete here, or continues from an offset, would not take them up. */
+ * complete here, or continues from an offset, would not take them up; nor
+ * a download that set clobber off will refuse (the local file exists),
+ * which would be sent, and then thrown away or aborted, for nothing. */
 static void hint_next(struct runner *r, struct ftp_session *s, size_t next)
 {
 	if (r->o->resume)
 		return;
 	const struct job *jb = next == NO_JOB ? NULL : &r->jobs->v[next];
+	struct stat st;
+	if (jb && !r->jobs->upload && !r->a->settings.clobber && lstat(jb->dst, &st) == 0)
+		jb = NULL;
 	ftp_hint_next(s, !jb ? NULL : r->jobs->upload ? jb->dst : jb->src);
 }
 

@@ -85,21 +85,25 @@ check_next_file_sent_ahead() {
 	[[ ! -e f2 ]]
 }
 
-# A download sent ahead that is not taken up (the local file is kept:
-# clobber off): small ones are read to the end and dropped, large ones
-# aborted with ABOR; the replies stay in step, the local file untouched.
+# A download sent ahead that is not taken up: f2 appears here (set clobber
+# off) while f1 arrives, after its commands went out. Small ones are read
+# to the end and dropped, large ones aborted with ABOR; the replies stay in
+# step, the local file untouched.
 check_queued_not_taken() {
 	local root=$1 url=$2 size=$3
 	three_files "$root"
+	random_file "$root/rt/f1" 2000000
 	random_file "$root/rt/f2" "$size"
-	rm -f f1 f3
-	echo keep >f2
-	run ftps_batch $'set clobber off\nget rt/f1 rt/f2 rt/f3' -v "$url"
+	rm -f f1 f2 f3
+	(sleep 0.7; echo keep >f2) &
+	run ftps_batch $'set clobber off\nget rt/f1 rt/f2 rt/f3' -v --limit-rate 1M "$url"
+	wait
 	assert_failure 1
 	assert_output --partial "ftps: get: f2: exists (set clobber on to replace it)"
 	[[ $(cat f2) == keep ]]
 	cmp f1 "$root/rt/f1"
 	cmp f3 "$root/rt/f3"
+	assert_line "--> RETR rt/f2"
 	if ((size > 1048576)); then
 		assert_output --partial "--> ABOR"
 	else
@@ -107,6 +111,18 @@ check_queued_not_taken() {
 	fi
 	# in step: f3's SIZE is answered with f3's size
 	assert_line --index $(($(line_of '^--> RETR rt/f3$') + 1)) "<-- 213 7000"
+}
+
+@test "set clobber off: a file that is already here is not asked for at all" {
+	three_files "$VSFTPD_ROOT"
+	echo keep >f2
+	run ftps_batch $'set clobber off\nget rt/f1 rt/f2 rt/f3' -v "$(vs_url)"
+	assert_failure 1
+	assert_output --partial "ftps: get: f2: exists (set clobber on to replace it)"
+	[[ $(cat f2) == keep ]]
+	cmp f1 "$VSFTPD_ROOT/rt/f1"
+	cmp f3 "$VSFTPD_ROOT/rt/f3"
+	refute_line --regexp "^--> (SIZE|MDTM|RETR) rt/f2$"
 }
 
 @test "a small download sent ahead and not taken up is read and dropped; replies stay in step (vsftpd, pyftpdlib)" {
