@@ -18,9 +18,10 @@
 static int open_and_cd(struct app *a, const char *path)
 {
 	int rc = app_connect(a);
-	if (rc == 0 && path && *path && app_cd(a, path) < 0) {
+	if (rc == 0 && path && *path && (rc = app_cd_again(a, path)) < 0) {
 		print_untrusted(stderr, "ftps: cd: ", ftp_error(a->ftp));
-		rc = FTPS_ERR_REFUSED;
+		if (ftp_is_connected(a->ftp))
+			rc = FTPS_ERR_REFUSED;
 	}
 	return rc;
 }

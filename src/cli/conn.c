@@ -443,22 +443,43 @@ int app_ensure_connected(struct app *a)
 int app_cd(struct app *a, const char *path)
 {
 	char *before = NULL;
-	if (!a->remote_cwd && ftp_pwd(a->ftp, &before) < 0)
+	int brc = a->remote_cwd ? 0 : ftp_pwd(a->ftp, &before);
+	if (brc < 0) {
 		before = NULL;
+		if (!ftp_is_connected(a->ftp))
+			return brc; /* lost: say how, not "not connected" */
+	}
 	int rc = path ? ftp_cwd(a->ftp, path) : ftp_cdup(a->ftp);
 	if (rc < 0) {
 		free(before);
 		return rc;
 	}
 	char *abs = NULL;
-	if (ftp_pwd(a->ftp, &abs) == 0) {
+	int prc = ftp_pwd(a->ftp, &abs);
+	if (prc == 0) {
 		free(a->prev_remote_dir);
 		a->prev_remote_dir = a->remote_cwd ? a->remote_cwd : before;
 		before = NULL;
 		a->remote_cwd = abs;
 	}
 	free(before);
-	return 0;
+	/* The connection went between CWD and PWD: the new directory is not
+	 * known, and a reconnection would land in the old one. */
+	return prc < 0 && !ftp_is_connected(a->ftp) ? prc : 0;
+}
+
+int app_cd_again(struct app *a, const char *path)
+{
+	int rc = app_cd(a, path);
+	if (rc < 0 && !ftp_is_connected(a->ftp) && ftp_failure_is_transient(a->ftp, rc)) {
+		print_untrusted(stderr, "ftps: ", ftp_error(a->ftp));
+		char *where = host_port(a->target.host, a->target.port);
+		print_untrusted(stderr, "ftps: reconnecting to ", where);
+		free(where);
+		if (app_connect(a) == 0)
+			rc = app_cd(a, path);
+	}
+	return rc;
 }
 
 void app_disconnect(struct app *a)

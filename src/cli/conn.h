@@ -31,6 +31,9 @@ int app_reconnect(struct app *a, struct ftp_session *s, const char *cwd);
 int app_ensure_connected(struct app *a);
 /* Change the remote directory (NULL: CDUP) and remember it for reconnects. */
 int app_cd(struct app *a, const char *path);
+/* app_cd of the first directory (a URL's, open HOST/DIR): a connection
+ * lost on the way is opened once more and the cd made again. */
+int app_cd_again(struct app *a, const char *path);
 /* Set the target from what `open` or the command line gave. */
 int app_set_target(struct app *a, const char *where, const char **path);
 void target_clear(struct target *t);

@@ -78,7 +78,7 @@ int oneshot_start(struct app *a, const char *path)
 	if (a->opt.output)
 		return strcmp(a->opt.output, "-") ? run_once(a, "get", path, a->opt.output)
 						  : run_once(a, "cat", path, NULL);
-	int rc = app_cd(a, path);
+	int rc = app_cd_again(a, path);
 	if (rc == 0)
 		return 0;
 	/* The server's own answer decides: a permanent refusal of CWD on a

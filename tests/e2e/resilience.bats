@@ -254,3 +254,28 @@ big_files() {
 	cmp "$dir/root/big" big
 	assert_output --partial "retrying in 1 s (1 of 5)"
 }
+
+@test "a connection lost on the way into the URL's directory: reconnected into it, never left in the login directory" {
+	faultproxy_usable || skip "127.0.0.2 cannot be bound"
+	mkdir -p "$VSFTPD_ROOT/urld"
+	random_file "$VSFTPD_ROOT/urld/g1" 3000
+	local off hit=0
+	# cuts of the server's bytes all through the login, CWD and PWD:
+	# wherever one lands the session ends in urld, or fails to connect
+	for ((off = 2000; off <= 4200; off += 100)); do
+		rm -f g1
+		start_faultproxy "$VSFTPD_PORT" "$VSFTPD_PASV_LO" "$VSFTPD_PASV_HI" --cut "ctrl:down:$off"
+		run ftps_batch $'get g1\npwd' --trust-fingerprint "$SERVER_PIN" \
+			"ftpes://$FAULTPROXY_HOST:$FAULTPROXY_PORT/urld"
+		stop_faultproxy
+		if ((status == 3)); then
+			assert_file_not_exists g1
+			continue
+		fi
+		assert_success
+		cmp g1 "$VSFTPD_ROOT/urld/g1"
+		assert_output --partial "Remote working directory: $VSFTPD_ROOT/urld"
+		[[ $output != *"reconnecting to"* ]] || hit=$((hit + 1))
+	done
+	((hit > 0)) || fail "no cut fell between CWD and PWD"
+}
