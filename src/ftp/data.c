@@ -661,6 +661,13 @@ static void queue_next(struct ftp_session *s, const struct ftp_facts *cur,
 	s->queued = q;
 }
 
+/* A server that reads no command during a transfer, as its greeting says,
+ * and has not answered out of step (ahead_failed). */
+static int may_queue_ahead(const struct ftp_session *s)
+{
+	return s->reads_between_transfers && !s->ahead_failed;
+}
+
 /* On a server that reads no command during a transfer (vsftpd), over TLS
  * 1.3, as soon as a download's data channel is up: our close_notify, and
  * the next file's SIZE, MDTM and EPSV. The server finds our close_notify
@@ -675,7 +682,7 @@ static void queue_next(struct ftp_session *s, const struct ftp_facts *cur,
 static int queue_ahead(struct ftp_session *s, struct data_conn *d,
 		       const struct ftp_facts *cur)
 {
-	if (!s->reads_between_transfers || !cur || cur->size < 0 ||
+	if (!may_queue_ahead(s) || !cur || cur->size < 0 ||
 	    !tls_is_tls13(d->tls))
 		return 0;
 	tls_bye(d->tls);
@@ -689,7 +696,7 @@ static int queue_ahead(struct ftp_session *s, struct data_conn *d,
  * Returns whether it went. */
 static int queue_ahead_upload(struct ftp_session *s)
 {
-	if (s->reads_between_transfers)
+	if (may_queue_ahead(s))
 		queue_next(s, NULL, 0);
 	else
 		ftp_hint_next(s, NULL);
@@ -705,7 +712,6 @@ static int queue_ahead_upload(struct ftp_session *s)
 static void ahead_failed(struct ftp_session *s)
 {
 	s->ahead_failed = 1;
-	s->reads_between_transfers = 0;
 	ftp_drop(s);
 }
 
@@ -934,6 +940,40 @@ int ftp_retrieve(struct ftp_session *s, const char *path, int64_t offset,
 	return rc;
 }
 
+/* An upload's bytes, from src to the data channel until src ends. 0, or
+ * why it stopped (s->err set); *done counts what was sent. */
+static int send_all(struct ftp_session *s, struct data_conn *d,
+		    struct ftp_source *src, int64_t total, int64_t *done)
+{
+	char *buf = xmalloc_pages(XFER_BUF);
+	int xrc = 0;
+	for (;;) {
+		if (ftp_is_cancelled(s)) {
+			xrc = ftp_fail(s, FTPS_ERR_INTERRUPTED, "interrupted");
+			break;
+		}
+		ssize_t n = src->read(src->ctx, buf, XFER_BUF);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			xrc = ftp_fail(s, FTPS_ERR_LOCAL, "reading: %s",
+				       strerror(errno));
+			break;
+		}
+		const char *why = NULL;
+		int wrc = tls_write_all(d->tls, buf, (size_t)n, &why);
+		if (wrc < 0) {
+			xrc = ftp_fail(s, wrc, "upload incomplete after %lld "
+				       "bytes: %s", (long long)*done, why);
+			break;
+		}
+		*done += n;
+		progress(s, *done, total);
+	}
+	free(buf);
+	return xrc;
+}
+
 int ftp_store(struct ftp_session *s, const char *path, int append,
 	      int64_t total, struct ftp_source *src, int64_t *moved)
 {
@@ -951,33 +991,8 @@ int ftp_store(struct ftp_session *s, const char *path, int append,
 	if (rc < 0)
 		return rc;
 	int queued_next = queue_ahead_upload(s);
-	char *buf = xmalloc_pages(XFER_BUF);
-	int xrc = 0;
 	int64_t done = 0;
-	for (;;) {
-		if (ftp_is_cancelled(s)) {
-			xrc = ftp_fail(s, FTPS_ERR_INTERRUPTED, "interrupted");
-			break;
-		}
-		ssize_t n = src->read(src->ctx, buf, XFER_BUF);
-		if (n == 0)
-			break;
-		if (n < 0) {
-			xrc = ftp_fail(s, FTPS_ERR_LOCAL, "reading: %s",
-				       strerror(errno));
-			break;
-		}
-		const char *why = NULL;
-		int wrc = tls_write_all(d.tls, buf, (size_t)n, &why);
-		if (wrc < 0) {
-			xrc = ftp_fail(s, wrc, "upload incomplete after %lld "
-				       "bytes: %s", (long long)done, why);
-			break;
-		}
-		done += n;
-		progress(s, done, total);
-	}
-	free(buf);
+	int xrc = send_all(s, &d, src, total, &done);
 	*moved = done;
 	if (xrc == FTPS_ERR_INTERRUPTED || xrc == FTPS_ERR_LOCAL)
 		return data_abort(s, &d, xrc);

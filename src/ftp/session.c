@@ -460,14 +460,15 @@ static int expect_greeting(struct ftp_session *s)
 	 * transfer answers them out of step, which the transfer's final reply
 	 * shows; the session then stops queueing ahead on that server
 	 * (ahead_failed). */
-	s->reads_between_transfers = !s->ahead_failed &&
-		strstr(ftp_last_text(s), "(vsFTPd ") != NULL;
+	s->reads_between_transfers = strstr(ftp_last_text(s), "(vsFTPd ") != NULL;
 	return 0;
 }
 
-int ftp_connect(struct ftp_session *s, const struct ftp_connect_opts *o)
+/* What a new connection starts from: the target, and nothing learnt from
+ * the last one (features, EPSV, LIST -a), except, for the same server,
+ * that it answered out of step (ahead_failed). */
+static void connect_reset(struct ftp_session *s, const struct ftp_connect_opts *o)
 {
-	const char *why = NULL;
 	ftp_disconnect(s);
 	if (!s->host || strcmp(s->host, o->host) || s->port != o->port)
 		s->ahead_failed = 0; /* another server */
@@ -486,7 +487,12 @@ int ftp_connect(struct ftp_session *s, const struct ftp_connect_opts *o)
 	s->hash_algo = 0;
 	s->data_channels = s->data_resumed = 0;
 	s->err[0] = '\0';
+}
 
+int ftp_connect(struct ftp_session *s, const struct ftp_connect_opts *o)
+{
+	const char *why = NULL;
+	connect_reset(s, o);
 	int fd = net_dial(s->proxy, s->host, s->port, s->timeout_ms, &why);
 	if (fd < 0)
 		return ftp_fail(s, fd, "cannot connect to %s port %u: %s",

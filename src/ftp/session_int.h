@@ -38,7 +38,8 @@ struct ftp_session {
 	int no_epsv;               /* EPSV refused once: use PASV */
 	int epsv_ok;               /* EPSV worked: it may be pipelined */
 	int no_pipelining;         /* a server that loses pipelined commands */
-	int reads_between_transfers; /* reads no command during a transfer */
+	int reads_between_transfers; /* greets as a server that reads no
+				      * command during a transfer (vsftpd) */
 	int ahead_failed;          /* a transfer with commands queued ahead
 				    * was answered out of step: never again */
 	int stray_226;             /* a "226" may still come for a refused
